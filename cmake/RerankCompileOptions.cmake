@@ -1,0 +1,10 @@
+# Warnings and sanitizers, applied to every target of the project through rerank_compile_options.
+add_library(rerank_compile_options INTERFACE)
+target_compile_options(rerank_compile_options INTERFACE
+    $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic>
+    $<$<AND:$<CXX_COMPILER_ID:GNU,Clang>,$<BOOL:${RERANK_WARNINGS_AS_ERRORS}>>:-Werror>)
+if(RERANK_SANITIZE)
+    target_compile_options(rerank_compile_options INTERFACE
+        -fsanitize=${RERANK_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(rerank_compile_options INTERFACE -fsanitize=${RERANK_SANITIZE})
+endif()

@@ -1,0 +1,47 @@
+// Everything a client is configured with.
+#pragma once
+
+#include <rerank/dialect.hpp>
+#include <rerank/pool_options.hpp>
+#include <rerank/retry_policy.hpp>
+#include <rerank/tls_options.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace rerank {
+
+/// The value of the `DASHSCOPE_API_KEY` environment variable, or "" when unset.
+std::string api_key_from_environment(const char* variable = "DASHSCOPE_API_KEY");
+
+/// Options of a `rerank::client`. The defaults talk to DashScope's international region.
+struct client_options {
+    /// Where the API lives, without the endpoint path. `https://` is required except for
+    /// `http://` URLs, which are used as given (for local servers).
+    /// Default `https://dashscope-intl.aliyuncs.com/compatible-api/v1`; for the native dialect
+    /// use `https://dashscope-intl.aliyuncs.com/api/v1`.
+    std::string base_url = "https://dashscope-intl.aliyuncs.com/compatible-api/v1";
+    /// Sent as `Authorization: Bearer <key>`. Default: `DASHSCOPE_API_KEY` from the environment
+    /// (read when the options are constructed). Never logged or put in any message.
+    std::string api_key = api_key_from_environment();
+    /// Model name sent with every request. Default `qwen3-rerank`.
+    std::string model = "qwen3-rerank";
+    /// Wire dialect. Default `dialect::dashscope` (the OpenAI-compatible `/reranks`).
+    rerank::dialect dialect = dialect::dashscope;
+    /// Native dialect: value of the `X-DashScope-WorkSpace` header. Default empty (not sent).
+    std::string workspace;
+    /// Sent as `User-Agent`. Default "rerank-cpp/0.1".
+    std::string user_agent = "rerank-cpp/0.1";
+    /// Deadline of a whole call (waiting for a connection, connecting, every attempt and
+    /// every backoff). `request::timeout` overrides it per call. Default 60 s.
+    std::chrono::milliseconds timeout = std::chrono::seconds(60);
+    /// Largest response body accepted, in bytes; a larger one fails with `bad_response`.
+    /// Default 32 MiB.
+    std::size_t max_response_bytes = 32u << 20;
+    rerank::tls_options tls;
+    rerank::pool_options pool;
+    rerank::retry_policy retry;
+};
+
+} // namespace rerank

@@ -1,0 +1,40 @@
+// What the server (or the client) said about a failed call.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace rerank {
+
+/// Details of a failure, beside its `error_code`. Fields that do not apply are empty / zero.
+/// Never contains the API key.
+struct diagnostics {
+    /// HTTP status of the answer that failed the call; 0 when no answer was received.
+    unsigned http_status = 0;
+    /// The provider's error code (`InvalidApiKey`, `Throttling.RateQuota`, ...), if any.
+    std::string provider_code;
+    /// The provider's error message, if any.
+    std::string provider_message;
+    /// The request id the server assigned (body `request_id`/`id` or a request-id header).
+    std::string request_id;
+    /// The start of a body that was not the expected JSON (at most `max_snippet_bytes`),
+    /// e.g. an HTML page from a gateway.
+    std::string body_snippet;
+    /// The `Location` header of a 3xx answer (redirects are not followed).
+    std::string location;
+    /// What the client itself found wrong (validation failure, inconsistency, I/O error text).
+    std::string client_message;
+    /// How many attempts (HTTP exchanges begun) the call made; 0 when refused before sending.
+    unsigned attempts = 0;
+
+    /// Upper bound of `body_snippet`, in bytes.
+    static constexpr std::size_t max_snippet_bytes = 512;
+
+    /// Resets every field.
+    void clear() { *this = diagnostics{}; }
+
+    /// One line for people: "HTTP 401, code InvalidApiKey, request id ...: message".
+    std::string to_string() const;
+};
+
+} // namespace rerank

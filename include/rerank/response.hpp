@@ -1,0 +1,49 @@
+// What the rerank API answered.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rerank {
+
+/// One ranked document.
+struct result {
+    /// Position of the document in `request::documents`.
+    std::size_t index = 0;
+    /// The model's relevance score, finite; higher is more relevant. Scores are comparable
+    /// within one call (DashScope promises only the order within one request).
+    double relevance_score = 0;
+    /// The caller's own text of the document (a view into `request::documents[index]`: valid
+    /// while that string lives unchanged). Never taken from the server's echo.
+    std::string_view document;
+
+    friend bool operator==(const result&, const result&) = default;
+};
+
+/// Token usage as the server reported it.
+struct usage {
+    /// `usage.total_tokens` (or `usage.input_tokens` where a server sends that instead);
+    /// summed over sub-requests.
+    std::uint64_t total_tokens = 0;
+};
+
+/// A successful rerank call.
+struct response {
+    /// The server's id of the request (`id` in the compatible dialect, `request_id` in the native
+    /// one); the first sub-request's when the call was split.
+    std::string id;
+    /// Every request id, one per HTTP request that made up the call, in document-range order.
+    std::vector<std::string> request_ids;
+    /// The model that answered, as the server named it.
+    std::string model;
+    /// Ordered by `relevance_score` descending, then `index` ascending; at most `top_n`.
+    std::vector<result> results;
+    rerank::usage usage;
+    /// How many HTTP requests made up the call (more than 1 when the batcher split it).
+    std::size_t requests = 0;
+};
+
+} // namespace rerank
