@@ -2,6 +2,7 @@
 #include <rerank/error.hpp>
 #include <rerank/error_with_diagnostics.hpp>
 
+#include <ostream>
 #include <string>
 
 namespace rerank {
@@ -63,6 +64,8 @@ const char* to_string(errc e) noexcept {
     }
     return "unknown";
 }
+
+std::ostream& operator<<(std::ostream& out, errc e) { return out << to_string(e); }
 
 std::string diagnostics::to_string() const {
     std::string out;

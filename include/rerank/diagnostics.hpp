@@ -26,6 +26,9 @@ struct diagnostics {
     std::string client_message;
     /// How many attempts (HTTP exchanges begun) the call made; 0 when refused before sending.
     unsigned attempts = 0;
+    /// One line per failed attempt, oldest first ("attempt 1: server_error (HTTP 503, code
+    /// ServiceUnavailable)"), so a call that failed after retries says what each one met.
+    std::string attempt_history;
 
     /// Upper bound of `body_snippet`, in bytes.
     static constexpr std::size_t max_snippet_bytes = 512;

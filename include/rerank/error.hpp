@@ -3,6 +3,7 @@
 
 #include <boost/system/error_code.hpp>
 
+#include <iosfwd>
 #include <type_traits>
 
 namespace rerank {
@@ -59,6 +60,9 @@ inline error_code make_error_code(errc e) noexcept {
 
 /// A short stable name for the error class ("rate_limited", ...), as used in CLI messages.
 const char* to_string(errc e) noexcept;
+
+/// Writes `to_string(e)`.
+std::ostream& operator<<(std::ostream& out, errc e);
 
 } // namespace rerank
 

@@ -1,0 +1,76 @@
+#include "client/client_impl.hpp"
+
+#include "client/rerank_call.hpp"
+#include "codec/validate.hpp"
+#include "http/tls_context.hpp"
+
+#include <algorithm>
+
+namespace rerank::detail {
+
+namespace {
+// Native-dialect base URLs already end in /api/v1; the endpoint path follows the base path.
+std::string make_request_target(const endpoint& ep, rerank::dialect d) {
+    return ep.base_path + std::string(endpoint_path(d));
+}
+} // namespace
+
+client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
+    : executor(ex)
+    , strand(boost::asio::make_strand(ex))
+    , options(std::move(opts))
+    , budget(options.retry.budget_tokens, options.retry.budget_refill)
+    , rng_(std::random_device{}()) {
+    config_error = parse_endpoint(options.base_url, target, config_diag);
+    if (!config_error)
+        config_error = validate_header_value("API key", options.api_key, config_diag);
+    if (!config_error)
+        config_error = validate_header_value("workspace", options.workspace, config_diag);
+    if (!config_error)
+        config_error = validate_header_value("user agent", options.user_agent, config_diag);
+    if (!config_error && options.model.empty()) {
+        config_diag.client_message = "client_options::model is empty";
+        config_error = errc::invalid_request;
+    }
+    if (!config_error && target.tls)
+        config_error = make_tls_context(options.tls, tls, config_diag);
+    if (config_error)
+        return;
+    request_target = make_request_target(target, options.dialect);
+    pool = std::make_shared<connection_pool>(strand, target, tls.get(), options.pool, counters);
+}
+
+client_impl::~client_impl() = default;
+
+std::unique_ptr<request_buffer> client_impl::take_request_buffer() {
+    if (spare_buffers_.empty())
+        return std::make_unique<request_buffer>();
+    auto buffer = std::move(spare_buffers_.back());
+    spare_buffers_.pop_back();
+    return buffer;
+}
+
+void client_impl::recycle(std::unique_ptr<request_buffer> buffer) {
+    // Keep as many as could be in use at once; more would only hold memory.
+    if (spare_buffers_.size() < options.pool.max_connections)
+        spare_buffers_.push_back(std::move(buffer));
+}
+
+void client_impl::remove_call(rerank_call* call) {
+    auto it = std::find(calls_.begin(), calls_.end(), call);
+    if (it != calls_.end()) {
+        *it = calls_.back();
+        calls_.pop_back();
+    }
+}
+
+void client_impl::cancel_all() {
+    // Stopping a call may complete it and remove it from calls_: iterate over a copy.
+    auto snapshot = calls_;
+    for (auto* call : snapshot)
+        call->stop(call_control::stop_reason::cancelled);
+    if (pool)
+        pool->close_idle();
+}
+
+} // namespace rerank::detail

@@ -1,0 +1,67 @@
+// The shared state behind a rerank::client: options, TLS context, pool, budget, calls in flight.
+#pragma once
+
+#include "client/retry.hpp"
+#include "codec/decode.hpp"
+#include "http/connection_pool.hpp"
+#include "http/endpoint.hpp"
+#include "http/pool_counters.hpp"
+#include "http/request_buffer.hpp"
+
+#include <rerank/client_options.hpp>
+#include <rerank/diagnostics.hpp>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <memory>
+#include <random>
+#include <vector>
+
+namespace rerank::detail {
+
+class rerank_call;
+
+/// Owned by the client and by every call in flight (shared_ptr), so a call never outlives it.
+/// Apart from the constructor and `counters`, everything here runs on `strand`.
+class client_impl : public std::enable_shared_from_this<client_impl> {
+public:
+    client_impl(boost::asio::any_io_executor ex, client_options opts);
+    ~client_impl();
+
+    boost::asio::any_io_executor executor;  ///< the executor the client was given
+    boost::asio::strand<boost::asio::any_io_executor> strand;
+    const client_options options;
+    /// Set when the options are unusable; every call then fails with it.
+    error_code config_error;
+    diagnostics config_diag;
+    endpoint target;
+    std::string request_target; ///< path of the endpoint ("/compatible-api/v1/reranks")
+    std::unique_ptr<boost::asio::ssl::context> tls;
+    pool_counters counters;
+    std::shared_ptr<connection_pool> pool;
+    retry_budget budget;
+    /// One decoder serves every call: decoding is synchronous on the strand.
+    response_decoder decoder;
+
+    /// Uniform in [0, 1): backoff jitter.
+    double unit_random() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
+
+    /// Request buffers recycled between calls, so steady traffic allocates none.
+    std::unique_ptr<request_buffer> take_request_buffer();
+    void recycle(std::unique_ptr<request_buffer> buffer);
+
+    /// Calls in flight, for cancel() and shutdown.
+    void add_call(rerank_call* call) { calls_.push_back(call); }
+    void remove_call(rerank_call* call);
+    /// Stops every call in flight (they complete with `cancelled`) and closes idle connections.
+    void cancel_all();
+
+private:
+    std::minstd_rand rng_;
+    std::vector<std::unique_ptr<request_buffer>> spare_buffers_;
+    std::vector<rerank_call*> calls_;
+};
+
+} // namespace rerank::detail

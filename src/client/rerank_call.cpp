@@ -1,0 +1,261 @@
+#include "client/rerank_call.hpp"
+
+#include "codec/error_body.hpp"
+#include "codec/result_order.hpp"
+#include "codec/validate.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/associated_cancellation_slot.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+namespace rerank::detail {
+
+namespace net = boost::asio;
+using net::as_tuple;
+using net::use_awaitable;
+using clock = std::chrono::steady_clock;
+
+rerank_call::rerank_call(std::shared_ptr<client_impl> client, const request& req, diagnostics* diag_out,
+                         handler_type handler)
+    : client_(std::move(client))
+    , request_(req)
+    , diag_out_(diag_out)
+    , handler_(std::move(handler))
+    , work_(net::make_work_guard(net::get_associated_executor(handler_, client_->executor)))
+    , timeout_(req.timeout.value_or(client_->options.timeout))
+    , deadline_timer_(client_->strand) {}
+
+void rerank_call::start(std::shared_ptr<rerank_call> call) {
+    call->install_cancellation_slot();
+    auto strand = call->client_->strand;
+    net::co_spawn(strand, call->run(), [call](std::exception_ptr failure) {
+        // run() completes the call itself; an exception (allocation failure) must too.
+        if (failure && !call->completed_) {
+            call->diag_.client_message = "internal failure";
+            call->complete(errc::connection_failed, {});
+        }
+    });
+}
+
+void rerank_call::install_cancellation_slot() {
+    auto slot = net::get_associated_cancellation_slot(handler_);
+    if (!slot.is_connected())
+        return;
+    // Cancellation may be emitted from any thread: hop onto the strand before touching the call.
+    // Every type (terminal, partial, total) stops the call; the connection is closed either way.
+    struct forwarder {
+        std::weak_ptr<rerank_call> call;
+        net::strand<net::any_io_executor> strand;
+        void operator()(net::cancellation_type type) const {
+            if (type == net::cancellation_type::none)
+                return;
+            net::post(strand, [call = call] {
+                if (auto self = call.lock())
+                    self->stop(call_control::stop_reason::cancelled);
+            });
+        }
+    };
+    slot.template emplace<forwarder>(forwarder{weak_from_this(), client_->strand});
+}
+
+void rerank_call::stop(call_control::stop_reason why) { control_.request_stop(why); }
+
+error_code rerank_call::stop_error(const call_control& control, diagnostics& diag) const {
+    if (control.stopped() == call_control::stop_reason::deadline) {
+        diag.client_message = "the call's deadline (" + std::to_string(timeout_.count()) + " ms) expired";
+        return errc::timeout;
+    }
+    diag.client_message = "the call was cancelled";
+    return errc::cancelled;
+}
+
+net::awaitable<void> rerank_call::run() {
+    auto self = shared_from_this();
+    client_->add_call(this);
+    deadline_ = clock::now() + timeout_;
+    deadline_timer_.expires_at(deadline_);
+    deadline_timer_.async_wait([weak = weak_from_this()](error_code ec) {
+        if (auto call = weak.lock(); call && !ec)
+            call->stop(call_control::stop_reason::deadline);
+    });
+
+    response res;
+    error_code ec = client_->config_error;
+    if (ec)
+        diag_ = client_->config_diag;
+    if (!ec)
+        ec = validate_request(request_, diag_);
+    if (!ec)
+        ec = co_await run_single(res);
+    complete(ec, std::move(res));
+}
+
+net::awaitable<error_code> rerank_call::run_single(response& out) {
+    wire_request wire;
+    wire.model = request_.model ? std::string_view(*request_.model) : std::string_view(client_->options.model);
+    wire.query = request_.query;
+    wire.documents = request_.documents;
+    wire.top_n = request_.top_n;
+    if (request_.instruct)
+        wire.instruct = *request_.instruct;
+    wire.return_documents = request_.return_documents;
+
+    decoded_response decoded;
+    error_code ec = co_await exchange_with_retries(control_, wire, decoded, diag_);
+    if (ec)
+        co_return ec;
+    out.id = decoded.id;
+    out.request_ids.push_back(std::move(decoded.id));
+    out.model = std::move(decoded.model);
+    out.usage.total_tokens = decoded.total_tokens;
+    out.requests = 1;
+    out.results.reserve(decoded.results.size());
+    for (const auto& r : decoded.results)
+        out.results.push_back(result{r.index, r.relevance_score, request_.documents[r.index]});
+    sort_results(out.results);
+    co_return error_code{};
+}
+
+net::awaitable<error_code> rerank_call::exchange_with_retries(call_control& control, const wire_request& wire,
+                                                              decoded_response& decoded, diagnostics& diag) {
+    auto buffer = client_->take_request_buffer();
+    const request_head_fields head{client_->request_target, client_->target.host_header,
+                                   client_->options.api_key, client_->options.user_agent,
+                                   client_->options.dialect == dialect::dashscope_native
+                                       ? std::string_view(client_->options.workspace)
+                                       : std::string_view()};
+    append_request(client_->options.dialect, wire, buffer->start_body(head));
+    buffer->finish(head);
+
+    const retry_policy& policy = client_->options.retry;
+    const unsigned max_attempts = std::max(policy.max_attempts, 1u);
+    error_code ec;
+    for (unsigned attempt = 1;; ++attempt) {
+        bool retryable = false;
+        std::optional<millis> server_wait;
+        ec = co_await attempt_once(control, *buffer, wire, decoded, diag, retryable, server_wait);
+        if (!ec) {
+            client_->budget.on_success();
+            break;
+        }
+        if (control.stopped() != call_control::stop_reason::none) {
+            ec = stop_error(control, diag);
+            break;
+        }
+        diag.attempt_history += (diag.attempt_history.empty() ? "" : "\n");
+        diag.attempt_history += "attempt " + std::to_string(diag.attempts) + ": " +
+                                to_string(static_cast<errc>(ec.value())) + " (" + diag.to_string() + ")";
+        client_->budget.on_failure();
+        if (!retryable || attempt >= max_attempts || !client_->budget.allows_retry())
+            break;
+        millis delay = next_delay(policy, attempt, client_->unit_random(), server_wait);
+        if (clock::now() + delay >= deadline_)
+            break; // the wait alone would overrun the deadline: report this failure instead
+        if (!co_await sleep(control, delay)) {
+            ec = stop_error(control, diag);
+            break;
+        }
+    }
+    client_->recycle(std::move(buffer));
+    co_return ec;
+}
+
+net::awaitable<error_code> rerank_call::attempt_once(call_control& control, const request_buffer& buffer,
+                                                     const wire_request& wire, decoded_response& decoded,
+                                                     diagnostics& diag, bool& retryable,
+                                                     std::optional<millis>& server_wait) {
+    auto& pool = *client_->pool;
+    // A reused connection that the server closed while idle fails before any response byte:
+    // the server never saw the request, so it goes again on a fresh connection at once, even
+    // with retries disabled. Only once, so a server that really drops requests is not hammered.
+    for (bool stale_retry_left = true;;) {
+        const std::string history = std::move(diag.attempt_history);
+        const unsigned attempts = diag.attempts + 1;
+        diag.clear();
+        diag.attempt_history = std::move(history);
+        diag.attempts = attempts;
+        pool_counters::add(client_->counters.attempts);
+        if (attempts > 1)
+            pool_counters::add(client_->counters.retries);
+
+        std::unique_ptr<connection> conn;
+        bool reused = false;
+        error_code ec = co_await pool.acquire(control, deadline_, conn, reused, diag);
+        if (ec) {
+            retryable = is_retryable(ec);
+            co_return ec;
+        }
+        {
+            call_control::waiting_guard guard(control, interrupter::close_of(*conn));
+            ec = co_await conn->exchange(buffer.wire(), deadline_, client_->options.max_response_bytes, diag);
+        }
+        if (ec) {
+            const bool stale = reused && conn->failed_before_response() && ec == errc::connection_failed;
+            pool.release(std::move(conn));
+            if (stale && stale_retry_left && control.stopped() == call_control::stop_reason::none) {
+                stale_retry_left = false;
+                pool_counters::add(client_->counters.closed_by_peer);
+                continue;
+            }
+            retryable = is_retryable(ec);
+            co_return ec;
+        }
+
+        response_message& msg = conn->response();
+        diag.http_status = msg.status;
+        if (msg.status >= 200 && msg.status < 300) {
+            ec = client_->decoder.decode(client_->options.dialect, msg.body, wire.documents.size(), wire.top_n,
+                                         decoded, diag);
+            if (!ec && decoded.id.empty())
+                decoded.id = msg.request_id;
+            if (ec && diag.request_id.empty())
+                diag.request_id = msg.request_id;
+            pool.release(std::move(conn));
+            retryable = false; // a well-formed 200 that breaks the contract is not transient
+            co_return ec;
+        }
+        decode_error_body(msg.status, msg.body, diag);
+        if (diag.request_id.empty())
+            diag.request_id = msg.request_id;
+        diag.location = msg.location;
+        ec = classify_status(msg.status, diag);
+        retryable = is_retryable_status(msg.status, diag);
+        server_wait = parse_retry_after(msg.retry_after, msg.retry_after_ms, std::chrono::system_clock::now());
+        pool.release(std::move(conn));
+        co_return ec;
+    }
+}
+
+net::awaitable<bool> rerank_call::sleep(call_control& control, millis delay) {
+    net::steady_timer timer(client_->strand, delay);
+    {
+        call_control::waiting_guard guard(control, interrupter::cancel_of(timer));
+        co_await timer.async_wait(as_tuple(use_awaitable));
+    }
+    co_return control.stopped() == call_control::stop_reason::none;
+}
+
+void rerank_call::complete(error_code ec, response res) {
+    if (completed_)
+        return;
+    completed_ = true;
+    deadline_timer_.cancel();
+    client_->remove_call(this);
+    auto slot = net::get_associated_cancellation_slot(handler_);
+    if (slot.is_connected())
+        slot.clear();
+    if (diag_out_)
+        *diag_out_ = std::move(diag_);
+    if (ec)
+        res = response{};
+    auto executor = net::get_associated_executor(handler_, client_->executor);
+    net::dispatch(executor, [handler = std::move(handler_), ec, res = std::move(res)]() mutable {
+        std::move(handler)(ec, std::move(res));
+    });
+    work_.reset();
+}
+
+} // namespace rerank::detail

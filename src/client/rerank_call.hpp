@@ -1,0 +1,67 @@
+// One rerank call in flight: validation, encoding, attempts with retries, completion.
+#pragma once
+
+#include "client/call_control.hpp"
+#include "client/client_impl.hpp"
+#include "codec/decode.hpp"
+#include "codec/encode.hpp"
+
+#include <rerank/diagnostics.hpp>
+#include <rerank/request.hpp>
+#include <rerank/response.hpp>
+
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <memory>
+
+namespace rerank::detail {
+
+/// Runs on the client's strand from start to completion. Owns what the call needs; holds the
+/// client_impl alive. The completion handler runs on its own associated executor.
+class rerank_call : public std::enable_shared_from_this<rerank_call> {
+public:
+    using handler_type = boost::asio::any_completion_handler<void(error_code, response)>;
+
+    rerank_call(std::shared_ptr<client_impl> client, const request& req, diagnostics* diag_out,
+                handler_type handler);
+
+    /// Starts the call (never completes inside this function).
+    static void start(std::shared_ptr<rerank_call> call);
+
+    /// Stops the call: it completes soon with `cancelled` or `timeout`. On the strand.
+    void stop(call_control::stop_reason why);
+
+private:
+    boost::asio::awaitable<void> run();
+    boost::asio::awaitable<error_code> run_single(response& out);
+    /// One HTTP request with its retries: acquire, exchange, decode; backoff between attempts.
+    boost::asio::awaitable<error_code> exchange_with_retries(call_control& control, const wire_request& wire,
+                                                             decoded_response& decoded, diagnostics& diag);
+    boost::asio::awaitable<error_code> attempt_once(call_control& control, const request_buffer& buffer,
+                                                    const wire_request& wire, decoded_response& decoded,
+                                                    diagnostics& diag, bool& retryable,
+                                                    std::optional<millis>& server_wait);
+    /// Waits `delay` unless the call stops first; false when it stopped.
+    boost::asio::awaitable<bool> sleep(call_control& control, millis delay);
+    error_code stop_error(const call_control& control, diagnostics& diag) const;
+    void install_cancellation_slot();
+    void complete(error_code ec, response res);
+
+    std::shared_ptr<client_impl> client_;
+    const request& request_;
+    diagnostics diag_;
+    diagnostics* diag_out_;
+    handler_type handler_;
+    boost::asio::executor_work_guard<boost::asio::any_completion_executor> work_;
+    call_control control_;
+    std::chrono::steady_clock::time_point deadline_;
+    std::chrono::milliseconds timeout_;
+    boost::asio::steady_timer deadline_timer_;
+    bool completed_ = false;
+};
+
+} // namespace rerank::detail

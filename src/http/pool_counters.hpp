@@ -1,0 +1,40 @@
+// Counters of a client's pools, readable from any thread.
+#pragma once
+
+#include <rerank/pool_stats.hpp>
+
+#include <atomic>
+#include <cstdint>
+
+namespace rerank::detail {
+
+/// Written on the client's strand, read anywhere (`client::stats()`), hence relaxed atomics.
+struct pool_counters {
+    std::atomic<std::uint64_t> open{0}, idle{0}, in_use{0}, waiting{0};
+    std::atomic<std::uint64_t> created{0}, reused{0}, closed_by_peer{0};
+    std::atomic<std::uint64_t> handshakes_full{0}, handshakes_resumed{0};
+    std::atomic<std::uint64_t> attempts{0}, retries{0};
+
+    static void add(std::atomic<std::uint64_t>& counter, std::int64_t delta = 1) noexcept {
+        counter.fetch_add(static_cast<std::uint64_t>(delta), std::memory_order_relaxed);
+    }
+
+    pool_stats snapshot() const noexcept {
+        auto get = [](const std::atomic<std::uint64_t>& c) { return c.load(std::memory_order_relaxed); };
+        pool_stats s;
+        s.open = get(open);
+        s.idle = get(idle);
+        s.in_use = get(in_use);
+        s.waiting = get(waiting);
+        s.connections_created = get(created);
+        s.connections_reused = get(reused);
+        s.closed_by_peer = get(closed_by_peer);
+        s.handshakes_full = get(handshakes_full);
+        s.handshakes_resumed = get(handshakes_resumed);
+        s.attempts = get(attempts);
+        s.retries = get(retries);
+        return s;
+    }
+};
+
+} // namespace rerank::detail

@@ -1,0 +1,167 @@
+// The client against the emulator: every class of error answer, surfaced with diagnostics.
+#include "integration/call_helpers.hpp"
+#include "support/emulator_fixture.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace rerank;
+using namespace rerank::test;
+namespace net = boost::asio;
+
+namespace {
+
+client_options no_retries(const emulator::server& server, dialect d = dialect::dashscope) {
+    auto opts = client_options_for(server, d);
+    opts.retry.max_attempts = 1;
+    return opts;
+}
+
+} // namespace
+
+BOOST_FIXTURE_TEST_SUITE(client_errors, emulator_fixture)
+
+BOOST_AUTO_TEST_CASE(wrong_key_is_authentication_failed_in_both_dialects) {
+    run([&]() -> net::awaitable<void> {
+        for (auto d : {dialect::dashscope, dialect::dashscope_native}) {
+            auto opts = no_retries(server, d);
+            opts.api_key = "sk-wrong-secret-key";
+            client c(ioc.get_executor(), opts);
+            auto out = co_await call(c, sample_request());
+            BOOST_TEST(out.ec == errc::authentication_failed);
+            BOOST_TEST(out.diag.http_status == 401u);
+            BOOST_TEST((out.diag.provider_code == "invalid_api_key" || out.diag.provider_code == "InvalidApiKey"));
+            BOOST_TEST(!out.diag.provider_message.empty());
+            BOOST_TEST(!out.diag.request_id.empty());
+            BOOST_TEST(out.diag.attempts == 1u);
+            const std::string text = out.diag.to_string() + out.ec.message();
+            BOOST_TEST(text.find("sk-wrong-secret-key") == std::string::npos);
+        }
+    });
+}
+
+BOOST_AUTO_TEST_CASE(server_side_400_is_bad_request) {
+    emulator::options opts = tls_emulator_options();
+    opts.max_documents = 3;
+    emulator_fixture f(opts);
+    f.run([&]() -> net::awaitable<void> {
+        client c(f.ioc.get_executor(), no_retries(f.server));
+        auto out = co_await call(c, sample_request()); // 5 documents, the server takes 3
+        BOOST_TEST(out.ec == errc::bad_request);
+        BOOST_TEST(out.diag.http_status == 400u);
+        BOOST_TEST(out.diag.provider_code == "InvalidParameter");
+        BOOST_TEST(!out.diag.request_id.empty());
+    });
+}
+
+BOOST_AUTO_TEST_CASE(unknown_model_is_not_found) {
+    run([&]() -> net::awaitable<void> {
+        client c(ioc.get_executor(), no_retries(server));
+        request req = sample_request();
+        req.model = "no-such-model";
+        auto out = co_await call(c, req);
+        BOOST_TEST(out.ec == errc::not_found);
+        BOOST_TEST(out.diag.http_status == 404u);
+        BOOST_TEST(!out.diag.provider_code.empty());
+    });
+}
+
+BOOST_AUTO_TEST_CASE(server_error_is_surfaced_with_diagnostics) {
+    run([&]() -> net::awaitable<void> {
+        client c(ioc.get_executor(), no_retries(server));
+        server.push_fault(emulator::fault::status(
+            503, R"({"error":{"message":"Model is overloaded","type":"server_error","param":null,"code":"ModelUnavailable"},"request_id":"req-503"})"));
+        auto out = co_await call(c, sample_request());
+        BOOST_TEST(out.ec == errc::server_error);
+        BOOST_TEST(out.diag.http_status == 503u);
+        BOOST_TEST(out.diag.provider_code == "ModelUnavailable");
+        BOOST_TEST(out.diag.provider_message == "Model is overloaded");
+        BOOST_TEST(out.diag.request_id == "req-503");
+    });
+}
+
+BOOST_AUTO_TEST_CASE(non_json_gateway_body_keeps_a_snippet) {
+    run([&]() -> net::awaitable<void> {
+        client c(ioc.get_executor(), no_retries(server));
+        server.push_fault(emulator::fault::status(502, "<html><body>Bad Gateway</body></html>", {}, "text/html"));
+        auto out = co_await call(c, sample_request());
+        BOOST_TEST(out.ec == errc::server_error);
+        BOOST_TEST(out.diag.http_status == 502u);
+        BOOST_TEST(out.diag.body_snippet.find("Bad Gateway") != std::string::npos);
+        BOOST_TEST(out.diag.provider_code.empty());
+    });
+}
+
+BOOST_AUTO_TEST_CASE(redirects_are_not_followed) {
+    run([&]() -> net::awaitable<void> {
+        client c(ioc.get_executor(), no_retries(server));
+        server.push_fault(emulator::fault::status(302, "", {{"Location", "https://elsewhere.example/v1/reranks"}}));
+        auto out = co_await call(c, sample_request());
+        BOOST_TEST(out.ec == errc::redirect_not_followed);
+        BOOST_TEST(out.diag.location == "https://elsewhere.example/v1/reranks");
+        BOOST_TEST(server.stats().requests == 1u);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(malformed_and_inconsistent_answers_are_bad_response) {
+    run([&]() -> net::awaitable<void> {
+        client c(ioc.get_executor(), no_retries(server));
+        server.push_fault(emulator::fault::malformed_json());
+        auto out = co_await call(c, sample_request());
+        BOOST_TEST(out.ec == errc::bad_response);
+        BOOST_TEST(!out.diag.client_message.empty());
+
+        for (auto how : {emulator::results_inconsistency::index_out_of_range,
+                         emulator::results_inconsistency::duplicate_index,
+                         emulator::results_inconsistency::missing_score}) {
+            server.push_fault(emulator::fault::wrong_results(how));
+            out = co_await call(c, sample_request());
+            BOOST_TEST(out.ec == errc::bad_response);
+            BOOST_TEST(!out.diag.client_message.empty());
+        }
+        // The client stays healthy.
+        out = co_await call(c, sample_request());
+        BOOST_TEST(!out.ec);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(rate_limit_and_billing_are_told_apart) {
+    run([&]() -> net::awaitable<void> {
+        client c(ioc.get_executor(), no_retries(server));
+        server.push_fault(emulator::fault::status(
+            429, R"({"request_id":"r1","code":"Throttling.RateQuota","message":"Requests rate limit exceeded"})"));
+        auto out = co_await call(c, sample_request());
+        BOOST_TEST(out.ec == errc::rate_limited);
+        server.push_fault(emulator::fault::status(
+            429, R"({"request_id":"r2","code":"PrepaidBillOverdue","message":"The prepaid bill is overdue."})"));
+        out = co_await call(c, sample_request());
+        BOOST_TEST(out.ec == errc::quota_exceeded);
+        BOOST_TEST(out.diag.request_id == "r2");
+    });
+}
+
+BOOST_AUTO_TEST_CASE(oversized_response_is_refused) {
+    run([&]() -> net::awaitable<void> {
+        auto opts = no_retries(server);
+        opts.max_response_bytes = 100;
+        client c(ioc.get_executor(), opts);
+        auto out = co_await call(c, sample_request());
+        BOOST_TEST(out.ec == errc::bad_response);
+        BOOST_TEST(out.diag.client_message.find("max_response_bytes") != std::string::npos);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(bad_base_urls_are_invalid_requests) {
+    run([&]() -> net::awaitable<void> {
+        for (const char* url : {"ftp://example.com/v1", "not a url", "https://user:pw@example.com/v1",
+                                "https://example.com/v1?x=1"}) {
+            client_options opts = client_options_for(server);
+            opts.base_url = url;
+            client c(ioc.get_executor(), opts);
+            auto out = co_await call(c, sample_request());
+            BOOST_TEST(out.ec == errc::invalid_request, url);
+            BOOST_TEST(!out.diag.client_message.empty());
+        }
+    });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
