@@ -1,0 +1,120 @@
+// plan_batches with the real Qwen3 counter, on the tokenizer's test corpus (English, CJK,
+// code, emoji, whitespace runs, texts past 4,000 tokens): every batch fits under exact counts.
+#include "batch/truncate.hpp"
+#include "support/paths.hpp"
+
+#include <rerank/batch_plan.hpp>
+#include <rerank/qwen3_tokenizer.hpp>
+
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <sstream>
+#include <string>
+#include <vector>
+
+using namespace rerank;
+
+namespace {
+
+std::vector<std::string> corpus() {
+    std::vector<std::string> texts;
+    std::istringstream lines(test::read_file(test::data_path("tokenizer/corpus.jsonl")));
+    for (std::string line; std::getline(lines, line);) {
+        if (!line.empty())
+            texts.emplace_back(boost::json::parse(line).at("text").as_string());
+    }
+    return texts;
+}
+
+const std::vector<std::string>& texts() {
+    static const std::vector<std::string> all = corpus();
+    return all;
+}
+
+std::size_t count(std::string_view text) {
+    return qwen3_tokenizer::builtin().count(text);
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(batch_plan_qwen3)
+
+BOOST_AUTO_TEST_CASE(every_batch_fits_under_exact_counts) {
+    BOOST_TEST_REQUIRE(texts().size() > 1000u);
+    request req;
+    req.query = texts()[3];
+    req.instruct = "Given a web search query, retrieve relevant passages that answer the query.";
+    req.documents = texts();
+    std::vector<std::size_t> exact;
+    for (const std::string& d : req.documents)
+        exact.push_back(count(d));
+    const std::size_t first_over =
+        std::find_if(exact.begin(), exact.end(), [](std::size_t n) { return n > 4000; }) -
+        exact.begin();
+    BOOST_TEST_REQUIRE(first_over < exact.size()); // the corpus has long texts
+
+    for (const oversized_item_policy policy :
+         {oversized_item_policy::server_truncates, oversized_item_policy::client_truncates,
+          oversized_item_policy::refuse}) {
+        BOOST_TEST_CONTEXT("policy " << static_cast<int>(policy)) {
+            limits lim = limits::for_model("gte-rerank-v2"); // 29,400 tokens: many batches
+            lim.oversized_items = policy;
+            batch_plan plan;
+            diagnostics diag;
+            const error_code ec = plan_batches(req, lim, qwen3_token_counter(), plan, diag);
+            if (policy == oversized_item_policy::refuse) {
+                BOOST_TEST((ec == errc::invalid_request));
+                BOOST_TEST(diag.client_message.find("document " + std::to_string(first_over) +
+                                                    " has") == 0u);
+                continue;
+            }
+            BOOST_TEST_REQUIRE(!ec, diag.client_message);
+            const std::size_t q =
+                std::min<std::size_t>(count(plan.query_text(req)), 4000) + count(*req.instruct);
+            BOOST_TEST(plan.query_tokens >= q);
+            std::size_t next = 0;
+            for (const batch& b : plan.batches) {
+                BOOST_TEST_REQUIRE(b.first == next);
+                next += b.count;
+                std::size_t tokens = b.count * q;
+                for (std::size_t i = b.first; i != next; ++i) {
+                    const std::string_view sent = plan.document_text(req, i);
+                    const std::size_t n =
+                        sent.size() == req.documents[i].size() ? exact[i] : count(sent);
+                    if (policy == oversized_item_policy::client_truncates) {
+                        BOOST_TEST(n <= 4000u);
+                        BOOST_TEST((sent.size() < req.documents[i].size()) == (exact[i] > 4000));
+                    }
+                    tokens += std::min<std::size_t>(n, 4000);
+                }
+                BOOST_TEST(b.count <= 500u);
+                BOOST_TEST(tokens <= lim.request_token_budget());
+            }
+            BOOST_TEST(next == req.documents.size());
+        }
+    }
+}
+
+// Short passages that fit one request by the upper bound are never tokenized.
+BOOST_AUTO_TEST_CASE(fitting_request_is_not_tokenized) {
+    std::size_t exact_calls = 0;
+    token_counter counter = qwen3_token_counter();
+    token_counter counting = counter;
+    counting.exact = [&](std::string_view text) {
+        ++exact_calls;
+        return counter.exact(text);
+    };
+    request req;
+    req.query = "how are rerank requests limited";
+    for (std::size_t i = 0; i != 200; ++i)
+        req.documents.push_back(texts()[i].substr(0, batching::utf8_floor(texts()[i], 300)));
+    batch_plan plan;
+    diagnostics diag;
+    BOOST_TEST_REQUIRE(!plan_batches(req, limits{}, counting, plan, diag));
+    BOOST_TEST(plan.single_request());
+    BOOST_TEST(exact_calls == 0u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
