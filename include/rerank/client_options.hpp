@@ -2,12 +2,14 @@
 #pragma once
 
 #include <rerank/dialect.hpp>
+#include <rerank/limits.hpp>
 #include <rerank/pool_options.hpp>
 #include <rerank/retry_policy.hpp>
 #include <rerank/tls_options.hpp>
 
 #include <chrono>
 #include <cstddef>
+#include <optional>
 #include <string>
 
 namespace rerank {
@@ -39,6 +41,13 @@ struct client_options {
     /// Largest response body accepted, in bytes; a larger one fails with `bad_response`.
     /// Default 32 MiB.
     std::size_t max_response_bytes = 32u << 20;
+    /// Limits every HTTP request is kept under; a call over them is split into sub-requests
+    /// that run concurrently and are merged by score. Default (unset):
+    /// `limits::for_model(model)` (500 documents, 120,000 tokens per request for qwen3-rerank).
+    std::optional<rerank::limits> limits;
+    /// Sub-requests of one split call in flight at once (also bounded by
+    /// `pool.max_connections`). Default 8.
+    std::size_t max_parallel_requests = 8;
     rerank::tls_options tls;
     rerank::pool_options pool;
     rerank::retry_policy retry;

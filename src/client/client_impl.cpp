@@ -20,6 +20,7 @@ client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
     , strand(boost::asio::make_strand(ex))
     , options(std::move(opts))
     , budget(options.retry.budget_tokens, options.retry.budget_refill)
+    , counter(qwen3_token_counter())
     , rng_(std::random_device{}()) {
     config_error = parse_endpoint(options.base_url, target, config_diag);
     if (!config_error)
@@ -40,7 +41,20 @@ client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
     pool = std::make_shared<connection_pool>(strand, target, tls.get(), options.pool, counters);
 }
 
-client_impl::~client_impl() = default;
+client_impl::~client_impl() {
+    if (planner_)
+        planner_->join();
+}
+
+rerank::limits client_impl::limits_for(std::string_view model) const {
+    return options.limits ? *options.limits : rerank::limits::for_model(model);
+}
+
+boost::asio::thread_pool& client_impl::planner() {
+    if (!planner_)
+        planner_ = std::make_unique<boost::asio::thread_pool>(1);
+    return *planner_;
+}
 
 std::unique_ptr<request_buffer> client_impl::take_request_buffer() {
     if (spare_buffers_.empty())

@@ -8,12 +8,14 @@
 #include "http/pool_counters.hpp"
 #include "http/request_buffer.hpp"
 
+#include <rerank/batch_plan.hpp>
 #include <rerank/client_options.hpp>
 #include <rerank/diagnostics.hpp>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include <memory>
 #include <random>
@@ -45,6 +47,14 @@ public:
     /// One decoder serves every call: decoding is synchronous on the strand.
     response_decoder decoder;
 
+    /// Exact Qwen3 counts and the cheap upper bound, for batch planning.
+    token_counter counter;
+    /// The limits for a call to `model`: `options.limits` or the model's defaults.
+    rerank::limits limits_for(std::string_view model) const;
+    /// A thread for planning very large calls, so exact token counting of megabytes of text
+    /// does not hold up the strand (created on first use).
+    boost::asio::thread_pool& planner();
+
     /// Uniform in [0, 1): backoff jitter.
     double unit_random() { return std::uniform_real_distribution<double>(0.0, 1.0)(rng_); }
 
@@ -60,6 +70,7 @@ public:
 
 private:
     std::minstd_rand rng_;
+    std::unique_ptr<boost::asio::thread_pool> planner_;
     std::vector<std::unique_ptr<request_buffer>> spare_buffers_;
     std::vector<rerank_call*> calls_;
 };

@@ -61,7 +61,11 @@ void rerank_call::install_cancellation_slot() {
     slot.template emplace<forwarder>(forwarder{weak_from_this(), client_->strand});
 }
 
-void rerank_call::stop(call_control::stop_reason why) { control_.request_stop(why); }
+void rerank_call::stop(call_control::stop_reason why) {
+    control_.request_stop(why);
+    for (auto* sub : std::vector<call_control*>(sub_controls_))
+        sub->request_stop(why);
+}
 
 error_code rerank_call::stop_error(const call_control& control, diagnostics& diag) const {
     if (control.stopped() == call_control::stop_reason::deadline) {
@@ -88,21 +92,61 @@ net::awaitable<void> rerank_call::run() {
         diag_ = client_->config_diag;
     if (!ec)
         ec = validate_request(request_, diag_);
+    batch_plan plan;
     if (!ec)
-        ec = co_await run_single(res);
+        ec = co_await this->plan(plan);
+    if (!ec && control_.stopped() != call_control::stop_reason::none)
+        ec = stop_error(control_, diag_);
+    // (No co_await inside ?: : g++ 12 evaluates both arms of such a conditional.)
+    if (!ec && plan.single_request())
+        ec = co_await run_single(plan, res);
+    else if (!ec)
+        ec = co_await run_batched(plan, res);
     complete(ec, std::move(res));
 }
 
-net::awaitable<error_code> rerank_call::run_single(response& out) {
+net::awaitable<error_code> rerank_call::plan(batch_plan& out) {
+    const std::string_view model = request_.model ? std::string_view(*request_.model)
+                                                  : std::string_view(client_->options.model);
+    const rerank::limits limits = client_->limits_for(model);
+    std::size_t text_bytes = request_.query.size();
+    for (const auto& doc : request_.documents)
+        text_bytes += doc.size();
+    // Small calls plan in microseconds (cheap bounds, no exact counting): on the strand.
+    constexpr std::size_t offload_above_bytes = 256 * 1024;
+    if (text_bytes <= offload_above_bytes)
+        co_return plan_batches(request_, limits, client_->counter, out, diag_);
+    co_return co_await net::co_spawn(
+        client_->planner(),
+        [&]() -> net::awaitable<error_code> {
+            co_return plan_batches(request_, limits, client_->counter, out, diag_);
+        },
+        use_awaitable);
+}
+
+wire_request rerank_call::make_wire(const batch_plan& plan, batch range,
+                                    std::vector<std::string>& truncated) const {
     wire_request wire;
     wire.model = request_.model ? std::string_view(*request_.model) : std::string_view(client_->options.model);
-    wire.query = request_.query;
-    wire.documents = request_.documents;
-    wire.top_n = request_.top_n;
+    wire.query = plan.query_text(request_);
+    if (plan.document_bytes.empty()) {
+        wire.documents = std::span<const std::string>(request_.documents).subspan(range.first, range.count);
+    } else {
+        truncated.clear();
+        for (std::size_t i = range.first; i < range.first + range.count; ++i)
+            truncated.emplace_back(plan.document_text(request_, i));
+        wire.documents = truncated;
+    }
+    wire.top_n = sub_request_top_n(request_.top_n, range);
     if (request_.instruct)
         wire.instruct = *request_.instruct;
     wire.return_documents = request_.return_documents;
+    return wire;
+}
 
+net::awaitable<error_code> rerank_call::run_single(const batch_plan& plan, response& out) {
+    std::vector<std::string> truncated;
+    const wire_request wire = make_wire(plan, plan.batches.front(), truncated);
     decoded_response decoded;
     error_code ec = co_await exchange_with_retries(control_, wire, decoded, diag_);
     if (ec)

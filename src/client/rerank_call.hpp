@@ -6,6 +6,8 @@
 #include "codec/decode.hpp"
 #include "codec/encode.hpp"
 
+#include <rerank/batch_plan.hpp>
+
 #include <rerank/diagnostics.hpp>
 #include <rerank/request.hpp>
 #include <rerank/response.hpp>
@@ -36,8 +38,18 @@ public:
     void stop(call_control::stop_reason why);
 
 private:
+    struct batch_state;
+
     boost::asio::awaitable<void> run();
-    boost::asio::awaitable<error_code> run_single(response& out);
+    /// Plans the HTTP requests of the call (on the planner thread when the text is large).
+    boost::asio::awaitable<error_code> plan(batch_plan& out);
+    /// The content of the HTTP request for documents `range` (client-truncated texts are
+    /// copied into `truncated`; otherwise the caller's strings are viewed in place).
+    wire_request make_wire(const batch_plan& plan, batch range, std::vector<std::string>& truncated) const;
+    boost::asio::awaitable<error_code> run_single(const batch_plan& plan, response& out);
+    /// Runs the sub-requests of a split call concurrently and merges them.
+    boost::asio::awaitable<error_code> run_batched(const batch_plan& plan, response& out);
+    boost::asio::awaitable<void> batch_worker(batch_state& state);
     /// One HTTP request with its retries: acquire, exchange, decode; backoff between attempts.
     boost::asio::awaitable<error_code> exchange_with_retries(call_control& control, const wire_request& wire,
                                                              decoded_response& decoded, diagnostics& diag);
@@ -58,6 +70,8 @@ private:
     handler_type handler_;
     boost::asio::executor_work_guard<boost::asio::any_completion_executor> work_;
     call_control control_;
+    /// Controls of sub-requests in flight: stop() reaches them all.
+    std::vector<call_control*> sub_controls_;
     std::chrono::steady_clock::time_point deadline_;
     std::chrono::milliseconds timeout_;
     boost::asio::steady_timer deadline_timer_;

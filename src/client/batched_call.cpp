@@ -1,0 +1,132 @@
+// A call over the API's limits: its sub-requests run concurrently and merge into one ranking.
+#include "client/rerank_call.hpp"
+
+#include "batch/merge.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <algorithm>
+#include <deque>
+
+namespace rerank::detail {
+
+namespace net = boost::asio;
+
+namespace {
+
+// The server still found a sub-request too large (its token count differs from ours, or a
+// proxy limits bodies): worth halving the batch rather than failing the call.
+bool says_request_too_large(error_code ec, const diagnostics& diag) {
+    if (ec == errc::request_too_large)
+        return true;
+    if (ec != errc::bad_request)
+        return false;
+    const std::string& m = diag.provider_message;
+    return m.find("input length") != std::string::npos || m.find("batch size") != std::string::npos ||
+           m.find("too large") != std::string::npos || m.find("too long") != std::string::npos;
+}
+
+std::string describe_range(batch b) {
+    return "documents " + std::to_string(b.first) + " to " + std::to_string(b.first + b.count - 1);
+}
+
+} // namespace
+
+struct rerank_call::batch_state {
+    const batch_plan& plan;
+    std::deque<batch> queue;
+    std::vector<batching::sub_response> parts;
+    std::size_t splits_left;
+    bool failed = false;
+    error_code error;
+    diagnostics diag;
+};
+
+net::awaitable<error_code> rerank_call::run_batched(const batch_plan& plan, response& out) {
+    batch_state state{plan, {plan.batches.begin(), plan.batches.end()}, {}, 0, false, {}, {}};
+    state.parts.reserve(plan.batches.size());
+    // Each split doubles a batch's requests; a bounded number keeps a confused server from
+    // turning one call into thousands of requests.
+    state.splits_left = 4 + plan.batches.size() / 4;
+
+    const std::size_t workers = std::max<std::size_t>(
+        1, std::min({client_->options.max_parallel_requests, client_->options.pool.max_connections,
+                     plan.batches.size()}));
+    std::size_t running = workers;
+    net::steady_timer all_done(client_->strand, net::steady_timer::time_point::max());
+    for (std::size_t i = 0; i < workers; ++i)
+        net::co_spawn(client_->strand, batch_worker(state), [&](std::exception_ptr failure) {
+            if (failure && !state.failed) {
+                state.failed = true;
+                state.error = errc::connection_failed;
+                state.diag.client_message = "internal failure in a sub-request";
+            }
+            if (--running == 0)
+                all_done.cancel();
+        });
+    co_await all_done.async_wait(net::as_tuple(net::use_awaitable));
+
+    if (state.failed) {
+        diag_ = std::move(state.diag);
+        co_return state.error;
+    }
+    if (control_.stopped() != call_control::stop_reason::none)
+        co_return stop_error(control_, diag_);
+    co_return batching::merge_responses(request_, std::move(state.parts), request_.top_n, out, diag_);
+}
+
+net::awaitable<void> rerank_call::batch_worker(batch_state& state) {
+    call_control control;
+    if (control_.stopped() != call_control::stop_reason::none)
+        control.request_stop(control_.stopped());
+    sub_controls_.push_back(&control);
+    decoded_response decoded;
+    diagnostics diag;
+    std::vector<std::string> truncated;
+
+    while (!state.failed && !state.queue.empty()) {
+        const batch range = state.queue.front();
+        state.queue.pop_front();
+        const wire_request wire = make_wire(state.plan, range, truncated);
+        diag.clear();
+        error_code ec = co_await exchange_with_retries(control, wire, decoded, diag);
+        if (!ec) {
+            batching::sub_response part;
+            part.range = range;
+            part.request_id = std::move(decoded.id);
+            part.model = std::move(decoded.model);
+            part.total_tokens = decoded.total_tokens;
+            part.results.reserve(decoded.results.size());
+            for (const auto& r : decoded.results)
+                part.results.push_back({r.index, r.relevance_score});
+            state.parts.push_back(std::move(part));
+            continue;
+        }
+        if (says_request_too_large(ec, diag) && state.splits_left > 0) {
+            if (auto halves = split_batch(range)) {
+                --state.splits_left;
+                state.queue.push_back(halves->first);
+                state.queue.push_back(halves->second);
+                continue;
+            }
+        }
+        if (!state.failed) {
+            // The first failure fails the whole call (never a silent partial ranking) and
+            // stops the sibling sub-requests.
+            state.failed = true;
+            state.error = control_.stopped() != call_control::stop_reason::none ? stop_error(control_, diag) : ec;
+            state.diag = std::move(diag);
+            state.diag.client_message = "the sub-request for " + describe_range(range) + " failed" +
+                                        (state.diag.client_message.empty() ? "" : ": " + state.diag.client_message);
+            for (auto* sibling : std::vector<call_control*>(sub_controls_))
+                if (sibling != &control)
+                    sibling->request_stop(call_control::stop_reason::cancelled);
+        }
+        break;
+    }
+    sub_controls_.erase(std::find(sub_controls_.begin(), sub_controls_.end(), &control));
+}
+
+} // namespace rerank::detail
