@@ -106,8 +106,9 @@ std::string what_of(error_code ec, const diagnostics& diag) {
 } // namespace
 
 error::error(error_code ec, rerank::diagnostics diag)
-    : boost::system::system_error(ec, what_of(ec, diag))
-    , diag_(std::move(diag)) {}
+    : boost::system::system_error(ec)
+    , diag_(std::move(diag))
+    , message_(what_of(ec, diag_)) {}
 
 void throw_on_error(error_code ec, const diagnostics& diag) {
     if (ec)

@@ -6,6 +6,8 @@
 
 #include <boost/system/system_error.hpp>
 
+#include <string>
+
 namespace rerank {
 
 /// A `system_error` carrying the call's `diagnostics`. Thrown by `client::rerank()`;
@@ -14,9 +16,13 @@ class error : public boost::system::system_error {
 public:
     error(error_code ec, diagnostics diag);
     const rerank::diagnostics& diagnostics() const noexcept { return diag_; }
+    /// "rate_limited: rate limited by the server; retry later (HTTP 429, code Throttling,
+    /// request id ...: Requests rate limit exceeded)".
+    const char* what() const noexcept override { return message_.c_str(); }
 
 private:
     rerank::diagnostics diag_;
+    std::string message_;
 };
 
 /// Throws `rerank::error` when `ec` is set.

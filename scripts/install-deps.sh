@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what building, testing and benchmarking rerank needs, from Debian 12's packages only.
+# Non-interactive; installs only what is missing, so a second run costs a second.
+set -euo pipefail
+
+packages=(
+    g++ cmake ninja-build pkg-config
+    libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libboost-url1.81-dev
+    libssl-dev zlib1g-dev ca-certificates openssl
+    libbenchmark-dev   # micro-benchmarks
+    nginx-light        # the TLS reverse proxy of the pool tests and the benchmark peer
+    wrk                # the benchmark floor
+    clang-format
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+    echo "installing: ${missing[*]}" >&2
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    export DEBIAN_FRONTEND=noninteractive
+    $sudo apt-get update -qq
+    $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi

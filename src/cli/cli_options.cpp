@@ -1,0 +1,168 @@
+#include "cli/cli_options.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace rerank::cli {
+
+const char* usage_text() {
+    return R"(usage: rerank --query TEXT | --query-file PATH  --documents PATH|-  [options]
+       rerank tokens [PATH|-] [--estimate]
+
+Ranks documents by relevance to a query with a rerank API (DashScope qwen3-rerank by default)
+and prints one JSON object: {"model", "results": [{"index", "relevance_score", "document"}],
+"usage": {"total_tokens"}, "requests"}.
+
+  --query TEXT            the query
+  --query-file PATH       read the query from a file (UTF-8)
+  --documents PATH        JSON Lines, one {"text": "..."} per document; '-' reads stdin
+  --top-n N               return the N best results (default: all)
+  --instruct TEXT         the ranking task, e.g. "Given a question, retrieve passages that answer it."
+  --model NAME            model (default qwen3-rerank)
+  --base-url URL          API base URL (default https://dashscope-intl.aliyuncs.com/compatible-api/v1;
+                          native dialect: https://dashscope-intl.aliyuncs.com/api/v1)
+  --dialect NAME          dashscope (OpenAI-compatible, default) or dashscope-native
+  --api-key-env NAME      environment variable holding the API key (default DASHSCOPE_API_KEY)
+  --ca-file PEM           extra trusted CA certificates
+  --timeout SECONDS       deadline of the whole call (default 60)
+  --max-attempts N        attempts per request, counting the first (default 4; 1 = no retries)
+  --max-request-tokens N  token budget per HTTP request (default 120,000 for qwen3-rerank);
+                          larger calls are split into sub-requests and merged
+  --max-documents N       documents per HTTP request (default 500)
+  --concurrency N         sub-requests in flight at once (default 8)
+  --table                 print a table for people instead of JSON
+  --help                  this text
+
+rerank tokens reads JSON Lines ({"text": ...} per line) and prints {"n": count} per line: the
+exact Qwen3 token count, or with --estimate the proven upper bound used as a fast pre-check.
+
+Exit codes: 0 ok, 2 bad input (nothing sent), 3 the API answered with an error,
+4 network, TLS or timeout.
+)";
+}
+
+namespace {
+
+template <class Int>
+std::optional<Int> parse_whole(const std::string& text) {
+    Int value{};
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size())
+        return std::nullopt;
+    return value;
+}
+
+std::optional<double> parse_seconds(const std::string& text) {
+    try {
+        std::size_t used = 0;
+        double value = std::stod(text, &used);
+        if (used != text.size() || !std::isfinite(value) || value <= 0)
+            return std::nullopt;
+        return value;
+    } catch (const std::exception&) {
+        return std::nullopt;
+    }
+}
+
+} // namespace
+
+std::optional<std::string> parse_rank_command(const std::vector<std::string>& args, rank_command& out) {
+    bool documents_given = false;
+    for (std::size_t i = 0; i < args.size(); ++i) {
+        const std::string& flag = args[i];
+        auto value = [&]() -> std::optional<std::string> {
+            if (i + 1 >= args.size())
+                return std::nullopt;
+            return args[++i];
+        };
+        std::optional<std::string> v;
+        if (flag == "--table") {
+            out.table = true;
+            continue;
+        }
+        if (flag == "--query" || flag == "--query-file" || flag == "--documents" || flag == "--top-n" ||
+            flag == "--instruct" || flag == "--model" || flag == "--base-url" || flag == "--dialect" ||
+            flag == "--api-key-env" || flag == "--ca-file" || flag == "--timeout" ||
+            flag == "--max-attempts" || flag == "--max-request-tokens" || flag == "--max-documents" ||
+            flag == "--concurrency") {
+            v = value();
+            if (!v)
+                return flag + " needs a value";
+        } else {
+            return "unknown argument '" + flag + "' (see --help)";
+        }
+        if (flag == "--query") {
+            out.query = *v;
+        } else if (flag == "--query-file") {
+            out.query_file = *v;
+        } else if (flag == "--documents") {
+            out.documents_path = *v;
+            documents_given = true;
+        } else if (flag == "--top-n") {
+            auto n = parse_whole<std::size_t>(*v);
+            if (!n || *n == 0)
+                return "--top-n must be a whole number of at least 1, not '" + *v + "'";
+            out.top_n = *n;
+        } else if (flag == "--instruct") {
+            out.instruct = *v;
+        } else if (flag == "--model") {
+            out.model = *v;
+        } else if (flag == "--base-url") {
+            out.base_url = *v;
+        } else if (flag == "--dialect") {
+            auto d = parse_dialect(*v);
+            if (!d)
+                return "--dialect must be dashscope or dashscope-native, not '" + *v + "'";
+            out.dialect = *d;
+            out.dialect_given = true;
+        } else if (flag == "--api-key-env") {
+            out.api_key_env = *v;
+        } else if (flag == "--ca-file") {
+            out.ca_file = *v;
+        } else if (flag == "--timeout") {
+            auto seconds = parse_seconds(*v);
+            if (!seconds)
+                return "--timeout must be a positive number of seconds, not '" + *v + "'";
+            out.timeout_seconds = *seconds;
+        } else if (flag == "--max-attempts") {
+            auto n = parse_whole<unsigned>(*v);
+            if (!n || *n == 0)
+                return "--max-attempts must be a whole number of at least 1, not '" + *v + "'";
+            out.max_attempts = *n;
+        } else {
+            auto n = parse_whole<std::size_t>(*v);
+            if (!n || *n == 0)
+                return flag + " must be a whole number of at least 1, not '" + *v + "'";
+            if (flag == "--max-request-tokens")
+                out.max_request_tokens = *n;
+            else if (flag == "--max-documents")
+                out.max_documents = *n;
+            else
+                out.concurrency = *n;
+        }
+    }
+    if (out.query && out.query_file)
+        return "give either --query or --query-file, not both";
+    if (!out.query && !out.query_file)
+        return "a query is required: --query TEXT or --query-file PATH";
+    if (!documents_given)
+        return "--documents PATH is required ('-' reads JSON Lines from stdin)";
+    return std::nullopt;
+}
+
+std::optional<std::string> parse_tokens_command(const std::vector<std::string>& args, tokens_command& out) {
+    bool path_given = false;
+    for (const auto& arg : args) {
+        if (arg == "--estimate") {
+            out.estimate = true;
+        } else if (!path_given && (arg == "-" || arg.rfind("--", 0) != 0)) {
+            out.path = arg;
+            path_given = true;
+        } else {
+            return "unknown argument '" + arg + "' for rerank tokens (see --help)";
+        }
+    }
+    return std::nullopt;
+}
+
+} // namespace rerank::cli

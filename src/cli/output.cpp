@@ -1,0 +1,76 @@
+#include "cli/output.hpp"
+
+#include "codec/json_writer.hpp"
+
+#include <charconv>
+#include <cstdio>
+
+namespace rerank::cli {
+
+namespace {
+// Shortest text that reads back as the same double ("0.5809023115941", not "5.809E-1").
+void append_number(std::string& out, double value) {
+    char digits[32];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
+    out.append(digits, ec == std::errc() ? end : digits);
+}
+} // namespace
+
+void write_response_json(std::ostream& out, const rerank::response& res) {
+    std::string text;
+    text.append("{\"model\":");
+    detail::append_json_string(text, res.model);
+    text.append(",\"results\":[");
+    for (std::size_t i = 0; i < res.results.size(); ++i) {
+        const auto& r = res.results[i];
+        text.append(i ? ",{\"index\":" : "{\"index\":").append(std::to_string(r.index));
+        text.append(",\"relevance_score\":");
+        append_number(text, r.relevance_score);
+        text.append(",\"document\":");
+        detail::append_json_string(text, r.document);
+        text.push_back('}');
+    }
+    text.append("],\"usage\":{\"total_tokens\":").append(std::to_string(res.usage.total_tokens));
+    text.append("},\"requests\":").append(std::to_string(res.requests)).append("}\n");
+    out << text;
+}
+
+void write_response_table(std::ostream& out, const rerank::response& res) {
+    constexpr std::size_t shown_bytes = 72;
+    std::string text = "rank  index   score   document\n";
+    for (std::size_t i = 0; i < res.results.size(); ++i) {
+        const auto& r = res.results[i];
+        char line[64];
+        std::snprintf(line, sizeof line, "%4zu  %5zu  %.4f  ", i + 1, r.index, r.relevance_score);
+        text += line;
+        std::string_view doc = r.document;
+        if (doc.size() > shown_bytes) {
+            std::size_t cut = shown_bytes;
+            while (cut > 0 && (static_cast<unsigned char>(doc[cut]) & 0xC0) == 0x80)
+                --cut; // not inside a UTF-8 sequence
+            text.append(doc.substr(0, cut)).append("...");
+        } else {
+            text.append(doc);
+        }
+        text.push_back('\n');
+    }
+    text += "model " + res.model + ", " + std::to_string(res.requests) +
+            (res.requests == 1 ? " request, " : " requests, ") + std::to_string(res.usage.total_tokens) +
+            " tokens\n";
+    out << text;
+}
+
+int exit_code_for(rerank::error_code ec) {
+    if (ec.category() != rerank::error_category())
+        return exit_network;
+    switch (static_cast<rerank::errc>(ec.value())) {
+    case errc::invalid_request: return exit_bad_input;
+    case errc::timeout:
+    case errc::tls_failure:
+    case errc::connection_failed:
+    case errc::cancelled: return exit_network;
+    default: return exit_api_error;
+    }
+}
+
+} // namespace rerank::cli

@@ -1,0 +1,29 @@
+// What `rerank` prints, and its exit codes.
+#pragma once
+
+#include "cli/cli_options.hpp"
+
+#include <rerank/error.hpp>
+#include <rerank/response.hpp>
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace rerank::cli {
+
+/// `{"model":..,"results":[{"index","relevance_score","document"}..],"usage":{"total_tokens"},
+/// "requests":k}` and a newline, keys in that order.
+void write_response_json(std::ostream& out, const rerank::response& res);
+
+/// A table for people: rank, index, score and the start of each document.
+void write_response_table(std::ostream& out, const rerank::response& res);
+
+/// 2 for requests refused before sending, 4 for network, TLS, timeout and cancellation,
+/// 3 for everything the API answered (HTTP errors, unusable answers).
+int exit_code_for(rerank::error_code ec);
+
+/// `rerank tokens [PATH|-] [--estimate]`: one {"n": count} line per JSON Lines input line.
+int run_tokens(const std::vector<std::string>& args);
+
+} // namespace rerank::cli
