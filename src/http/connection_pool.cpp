@@ -19,8 +19,7 @@ connection_pool::connection_pool(net::any_io_executor strand, endpoint ep, net::
     , tls_(endpoint_.tls ? tls : nullptr)
     , options_(opts)
     , counters_(counters)
-    , resolver_(strand_)
-    , sweep_timer_(strand_) {
+    , resolver_(strand_) {
     options_.max_connections = std::max<std::size_t>(options_.max_connections, 1);
 }
 
@@ -185,11 +184,11 @@ void connection_pool::release(std::unique_ptr<connection> conn) {
         serve_next_waiter(std::move(conn));
         return;
     }
+    sweep_idle();
     conn->idle_since = clock::now();
     idle_.push_back(std::move(conn));
     pool_counters::add(counters_.in_use, -1);
     pool_counters::add(counters_.idle);
-    arm_idle_sweep();
 }
 
 void connection_pool::discard(std::unique_ptr<connection> conn) {
@@ -225,41 +224,23 @@ void connection_pool::close_idle() {
     pool_counters::add(counters_.idle, -static_cast<std::int64_t>(idle_.size()));
     open_ -= idle_.size();
     idle_.clear();
-    sweep_timer_.cancel();
-}
-
-void connection_pool::arm_idle_sweep() {
-    if (sweep_armed_ || idle_.empty())
-        return;
-    sweep_armed_ = true;
-    auto oldest = std::min_element(idle_.begin(), idle_.end(), [](const auto& a, const auto& b) {
-        return a->idle_since < b->idle_since;
-    });
-    sweep_timer_.expires_at((*oldest)->idle_since + options_.idle_timeout);
-    sweep_timer_.async_wait([weak = weak_from_this()](error_code ec) {
-        if (auto self = weak.lock()) {
-            self->sweep_armed_ = false;
-            if (!ec)
-                self->sweep_idle();
-        }
-    });
 }
 
 void connection_pool::sweep_idle() {
+    // Time checks only: a probe of every idle socket on every release would cost a system call
+    // per idle connection per request. Connections closed by the server are found by
+    // take_idle() before use.
     const auto now = clock::now();
     auto keep = std::stable_partition(idle_.begin(), idle_.end(), [&](const auto& conn) {
-        return now - conn->idle_since < options_.idle_timeout && !conn->peer_closed();
+        return now - conn->idle_since < options_.idle_timeout;
     });
     for (auto it = keep; it != idle_.end(); ++it) {
-        if (now - (*it)->idle_since < options_.idle_timeout)
-            pool_counters::add(counters_.closed_by_peer);
         (*it)->close();
         --open_;
         pool_counters::add(counters_.open, -1);
         pool_counters::add(counters_.idle, -1);
     }
     idle_.erase(keep, idle_.end());
-    arm_idle_sweep();
 }
 
 } // namespace rerank::detail

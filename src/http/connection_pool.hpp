@@ -24,7 +24,7 @@ namespace rerank::detail {
 /// - Idle connections are reused last-in first-out (the warmest first); waiting calls are
 ///   served first-in first-out.
 /// - An idle connection found closed by the server, or idle longer than `idle_timeout`, is
-///   discarded before use.
+///   discarded before use (and swept whenever a connection is released).
 /// - The newest resumable TLS session is offered to every new connection.
 /// Every member function runs on the client's strand.
 class connection_pool : public std::enable_shared_from_this<connection_pool> {
@@ -47,7 +47,7 @@ public:
     /// otherwise.
     void release(std::unique_ptr<connection> conn);
 
-    /// Closes idle connections and stops the idle sweep (client shutdown or cancel()).
+    /// Closes idle connections (client shutdown or cancel()).
     void close_idle();
 
     const endpoint& target() const noexcept { return endpoint_; }
@@ -66,7 +66,9 @@ private:
     std::unique_ptr<connection> take_idle();
     void discard(std::unique_ptr<connection> conn);
     void serve_next_waiter(std::unique_ptr<connection> conn);
-    void arm_idle_sweep();
+    /// Closes idle connections past `idle_timeout`. Runs whenever a
+    /// connection comes back, not on a timer: a pending timer would keep `io_context::run()`
+    /// from returning for `idle_timeout` after the last call.
     void sweep_idle();
 
     boost::asio::any_io_executor strand_;
@@ -80,8 +82,6 @@ private:
     std::deque<waiter*> waiters_;                   // front = longest waiting
     std::size_t open_ = 0;                          // idle + in use + connecting
     SSL_SESSION* session_ = nullptr;                // newest resumable session
-    boost::asio::steady_timer sweep_timer_;
-    bool sweep_armed_ = false;
 };
 
 } // namespace rerank::detail
