@@ -227,20 +227,20 @@ void connection_pool::close_idle() {
 }
 
 void connection_pool::sweep_idle() {
-    // Time checks only: a probe of every idle socket on every release would cost a system call
-    // per idle connection per request. Connections closed by the server are found by
-    // take_idle() before use.
+    // idle_ is ordered by idle_since (connections are pushed at the back as they come in), so
+    // the expired ones are a prefix. Time checks only: probing every idle socket on every
+    // release would cost a system call per idle connection per request; connections closed by
+    // the server are found by take_idle() before use.
     const auto now = clock::now();
-    auto keep = std::stable_partition(idle_.begin(), idle_.end(), [&](const auto& conn) {
-        return now - conn->idle_since < options_.idle_timeout;
-    });
-    for (auto it = keep; it != idle_.end(); ++it) {
-        (*it)->close();
-        --open_;
-        pool_counters::add(counters_.open, -1);
-        pool_counters::add(counters_.idle, -1);
-    }
-    idle_.erase(keep, idle_.end());
+    std::size_t expired = 0;
+    while (expired < idle_.size() && now - idle_[expired]->idle_since >= options_.idle_timeout)
+        idle_[expired++]->close();
+    if (expired == 0)
+        return;
+    idle_.erase(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(expired));
+    open_ -= expired;
+    pool_counters::add(counters_.open, -static_cast<std::int64_t>(expired));
+    pool_counters::add(counters_.idle, -static_cast<std::int64_t>(expired));
 }
 
 } // namespace rerank::detail
