@@ -1,0 +1,143 @@
+#include "codec/error_body.hpp"
+
+#include "codec/body_snippet.hpp"
+
+#include <boost/json/monotonic_resource.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <string>
+
+namespace rerank::detail {
+namespace {
+
+// Text of a string or number member; empty for anything else (null included).
+std::string text_of(const boost::json::object& obj, std::string_view key) {
+    const boost::json::value* v = obj.if_contains(boost::json::string_view(key.data(), key.size()));
+    if (v == nullptr)
+        return {};
+    if (const auto* s = v->if_string())
+        return std::string(s->data(), s->size());
+    if (v->is_int64())
+        return std::to_string(v->get_int64());
+    if (v->is_uint64())
+        return std::to_string(v->get_uint64());
+    return {};
+}
+
+bool iequals(std::string_view a, std::string_view b) noexcept {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
+        return std::tolower(static_cast<unsigned char>(x)) ==
+               std::tolower(static_cast<unsigned char>(y));
+    });
+}
+
+bool icontains(std::string_view haystack, std::string_view needle) noexcept {
+    return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
+                       [](char x, char y) {
+                           return std::tolower(static_cast<unsigned char>(x)) ==
+                                  std::tolower(static_cast<unsigned char>(y));
+                       }) != haystack.end();
+}
+
+} // namespace
+
+void decode_error_body(unsigned http_status, std::string_view body, diagnostics& diag) {
+    diag.http_status = http_status;
+
+    // Error bodies are small and rare: a DOM is fine, on a stack buffer first.
+    std::array<unsigned char, 2048> stack_buffer;
+    boost::json::monotonic_resource resource(stack_buffer.data(), stack_buffer.size());
+    boost::json::error_code ec;
+    const boost::json::value root =
+        boost::json::parse(boost::json::string_view(body.data(), body.size()), ec, &resource);
+
+    std::string code, message, request_id;
+    if (!ec && root.is_object()) {
+        const boost::json::object& obj = root.get_object();
+        request_id = text_of(obj, "request_id");
+        if (request_id.empty())
+            request_id = text_of(obj, "id");
+        const boost::json::value* error = obj.if_contains("error");
+        if (error != nullptr && error->is_object()) {
+            const boost::json::object& inner = error->get_object();
+            code = text_of(inner, "code");
+            if (code.empty())
+                code = text_of(inner, "type");
+            message = text_of(inner, "message");
+        } else if (error != nullptr && error->is_string()) {
+            message = text_of(obj, "error");
+        }
+        if (code.empty())
+            code = text_of(obj, "code");
+        if (message.empty())
+            message = text_of(obj, "message");
+    }
+
+    if (!request_id.empty())
+        diag.request_id = std::move(request_id);
+    if (code.empty() && message.empty()) {
+        // Not JSON, or JSON we cannot read: keep the raw start for people to look at.
+        diag.body_snippet = make_body_snippet(body);
+        return;
+    }
+    diag.provider_code = std::move(code);
+    diag.provider_message = std::move(message);
+}
+
+bool is_billing_error(const diagnostics& diag) noexcept {
+    static constexpr std::string_view billing_codes[] = {"Arrearage", "PrepaidBillOverdue",
+                                                         "CommodityNotPurchased"};
+    for (std::string_view code : billing_codes)
+        if (iequals(diag.provider_code, code))
+            return true;
+    return icontains(diag.provider_message, "Free allocated quota exceeded");
+}
+
+rerank::errc classify_status(unsigned http_status, const diagnostics& diag) noexcept {
+    switch (http_status) {
+    case 400:
+        return is_billing_error(diag) ? errc::quota_exceeded : errc::bad_request;
+    case 401:
+        return errc::authentication_failed;
+    case 403:
+        return errc::permission_denied;
+    case 404:
+        return errc::not_found;
+    case 408:
+        return errc::server_error;
+    case 413:
+        return errc::request_too_large;
+    case 429:
+        return is_billing_error(diag) ? errc::quota_exceeded : errc::rate_limited;
+    default:
+        break;
+    }
+    if (http_status >= 300 && http_status < 400)
+        return errc::redirect_not_followed;
+    if (http_status >= 400 && http_status < 500)
+        return errc::bad_request;
+    if (http_status >= 500 && http_status < 600)
+        return errc::server_error;
+    return errc::unexpected_status;
+}
+
+bool is_retryable_status(unsigned http_status, const diagnostics& diag) noexcept {
+    switch (http_status) {
+    case 408:
+    case 500:
+    case 502:
+    case 503:
+    case 504:
+        return true;
+    case 429:
+        return !is_billing_error(diag);
+    default:
+        return false;
+    }
+}
+
+} // namespace rerank::detail

@@ -1,0 +1,430 @@
+#include "codec/response_handler.hpp"
+
+#include <cmath>
+#include <limits>
+
+namespace rerank::detail {
+
+void response_handler::start(rerank::dialect d, std::size_t document_count, decoded_response& out,
+                             std::vector<std::uint32_t>& seen) {
+    dialect_ = d;
+    document_count_ = document_count;
+    out_ = &out;
+    seen_ = &seen;
+    depth_ = 0;
+    skip_depth_ = 0;
+    field_ = field::other;
+    in_string_ = false;
+    key_size_ = 0;
+    key_too_long_ = false;
+    result_number_ = 0;
+    results_seen_ = false;
+    id_.clear();
+    request_id_.clear();
+    has_total_tokens_ = has_input_tokens_ = false;
+    total_tokens_ = input_tokens_ = 0;
+    problem_.clear();
+    not_an_object_ = false;
+}
+
+void response_handler::finish() {
+    const bool native = dialect_ == rerank::dialect::dashscope_native;
+    // Each dialect's own id field first, the other as a fallback.
+    const std::string& first = native ? request_id_ : id_;
+    out_->id = first.empty() ? (native ? id_ : request_id_) : first;
+    out_->total_tokens = has_total_tokens_ ? total_tokens_ : input_tokens_;
+    if (!results_seen_)
+        fail(native ? "the response has no \"output.results\" array"
+                    : "the response has no \"results\" array");
+}
+
+const std::string& response_handler::request_id() const noexcept {
+    const bool native = dialect_ == rerank::dialect::dashscope_native;
+    const std::string& first = native ? request_id_ : id_;
+    return first.empty() ? (native ? id_ : request_id_) : first;
+}
+
+response_handler::field response_handler::field_of(std::string_view key) const noexcept {
+    const bool native = dialect_ == rerank::dialect::dashscope_native;
+    switch (top()) {
+    case place::result:
+        if (key == "index")
+            return field::index;
+        if (key == "relevance_score")
+            return field::relevance_score;
+        return field::other;
+    case place::root:
+        if (key == "id")
+            return field::id;
+        if (key == "request_id")
+            return field::request_id;
+        if (key == "model")
+            return field::model;
+        if (key == "usage")
+            return field::usage;
+        if (key == (native ? "output" : "results"))
+            return native ? field::output : field::results;
+        return field::other;
+    case place::output:
+        return key == "results" ? field::results : field::other;
+    case place::usage:
+        if (key == "total_tokens")
+            return field::total_tokens;
+        if (key == "input_tokens")
+            return field::input_tokens;
+        return field::other;
+    case place::results:
+        break; // arrays have no keys
+    }
+    return field::other;
+}
+
+bool response_handler::on_key_part(sv s, std::size_t, ec_type&) {
+    if (skip_depth_ != 0 || key_too_long_)
+        return true;
+    if (key_size_ + s.size() > key_.size()) {
+        key_too_long_ = true;
+        return true;
+    }
+    std::copy(s.begin(), s.end(), key_.begin() + static_cast<std::ptrdiff_t>(key_size_));
+    key_size_ += s.size();
+    return true;
+}
+
+bool response_handler::on_key(sv s, std::size_t n, ec_type& ec) {
+    if (skip_depth_ != 0)
+        return true;
+    if (key_size_ == 0 && !key_too_long_) { // the usual case: the whole key in one piece
+        field_ = field_of(std::string_view(s.data(), s.size()));
+    } else {
+        on_key_part(s, n, ec);
+        field_ = key_too_long_ ? field::other : field_of(std::string_view(key_.data(), key_size_));
+        key_size_ = 0;
+        key_too_long_ = false;
+    }
+    // A repeated member replaces the earlier value, as in a DOM.
+    if (std::string* target = string_target(field_))
+        target->clear();
+    return true;
+}
+
+bool response_handler::on_object_begin(ec_type&) {
+    if (skip_depth_ != 0) {
+        ++skip_depth_;
+        return true;
+    }
+    if (depth_ == 0) {
+        push(place::root);
+        return true;
+    }
+    if (top() == place::results) {
+        begin_result();
+        push(place::result);
+        return true;
+    }
+    const field f = take_field();
+    if (f == field::usage) {
+        push(place::usage);
+        return true;
+    }
+    if (f == field::output) {
+        push(place::output);
+        return true;
+    }
+    wrong_type(f, "an object");
+    skip_depth_ = 1;
+    return true;
+}
+
+bool response_handler::on_object_end(std::size_t, ec_type&) {
+    if (skip_depth_ != 0) {
+        --skip_depth_;
+        return true;
+    }
+    --depth_;
+    if (places_[depth_] == place::result)
+        end_result();
+    return true;
+}
+
+bool response_handler::on_array_begin(ec_type&) {
+    if (skip_depth_ != 0) {
+        ++skip_depth_;
+        return true;
+    }
+    if (depth_ != 0 && top() != place::results) {
+        const field f = take_field();
+        if (f == field::results && !results_seen_) {
+            results_seen_ = true;
+            push(place::results);
+            return true;
+        }
+        if (f == field::results)
+            fail("the response has more than one results array");
+        else
+            wrong_type(f, "an array");
+    } else {
+        scalar_field(); // reports a top-level array or a result that is not an object
+    }
+    skip_depth_ = 1;
+    return true;
+}
+
+bool response_handler::on_array_end(std::size_t, ec_type&) {
+    if (skip_depth_ != 0)
+        --skip_depth_;
+    else
+        --depth_;
+    return true;
+}
+
+bool response_handler::on_string_part(sv s, std::size_t, ec_type&) {
+    if (!in_string_) {
+        in_string_ = true;
+        string_field_ = scalar_field();
+        wrong_type(string_field_, "a string");
+    }
+    if (std::string* target = string_target(string_field_))
+        target->append(s.data(), s.size());
+    return true;
+}
+
+bool response_handler::on_string(sv s, std::size_t n, ec_type& ec) {
+    if (!in_string_) {
+        // Fast path for skipped text (echoed documents): one field lookup and out.
+        string_field_ = scalar_field();
+        if (string_field_ == field::other)
+            return true;
+        wrong_type(string_field_, "a string");
+        if (std::string* target = string_target(string_field_))
+            target->append(s.data(), s.size());
+        return true;
+    }
+    on_string_part(s, n, ec);
+    in_string_ = false;
+    return true;
+}
+
+bool response_handler::on_int64(std::int64_t i, sv s, ec_type&) {
+    const field f = scalar_field();
+    if (i >= 0)
+        switch (f) {
+        case field::index:
+            set_index(static_cast<std::uint64_t>(i), s);
+            return true;
+        case field::total_tokens:
+        case field::input_tokens:
+            set_tokens(f, static_cast<std::uint64_t>(i));
+            return true;
+        default:
+            break;
+        }
+    switch (f) {
+    case field::index:
+        fail(result_prefix() + "index " + std::string(s) + " is negative");
+        result_failed_ = true;
+        break;
+    case field::relevance_score:
+        set_score(static_cast<double>(i), s);
+        break;
+    case field::total_tokens:
+    case field::input_tokens:
+        bad_tokens(f, s);
+        break;
+    default:
+        wrong_type(f, "a number");
+        break;
+    }
+    return true;
+}
+
+bool response_handler::on_uint64(std::uint64_t u, sv s, ec_type&) {
+    const field f = scalar_field();
+    switch (f) {
+    case field::index:
+        set_index(u, s);
+        break;
+    case field::relevance_score:
+        set_score(static_cast<double>(u), s);
+        break;
+    case field::total_tokens:
+    case field::input_tokens:
+        set_tokens(f, u);
+        break;
+    default:
+        wrong_type(f, "a number");
+        break;
+    }
+    return true;
+}
+
+namespace {
+
+// Whether a double is a whole number that converts to uint64 exactly (below 2^64).
+bool is_whole(double d) noexcept {
+    constexpr double two_to_64 = 18446744073709551616.0;
+    return std::isfinite(d) && d >= 0 && d < two_to_64 && d == std::floor(d);
+}
+
+} // namespace
+
+bool response_handler::on_double(double d, sv s, ec_type&) {
+    const field f = scalar_field();
+    switch (f) {
+    case field::index:
+        if (is_whole(d))
+            set_index(static_cast<std::uint64_t>(d), s);
+        else {
+            fail(result_prefix() + "index " + std::string(s) + " is not a non-negative integer");
+            result_failed_ = true;
+        }
+        break;
+    case field::relevance_score:
+        set_score(d, s);
+        break;
+    case field::total_tokens:
+    case field::input_tokens:
+        if (is_whole(d))
+            set_tokens(f, static_cast<std::uint64_t>(d));
+        else
+            bad_tokens(f, s);
+        break;
+    default:
+        wrong_type(f, "a number");
+        break;
+    }
+    return true;
+}
+
+bool response_handler::on_bool(bool, ec_type&) {
+    wrong_type(scalar_field(), "a boolean");
+    return true;
+}
+
+bool response_handler::on_null(ec_type&) {
+    const field f = scalar_field();
+    // A null usage count is as good as none; everything else we read must be there.
+    if (f != field::total_tokens && f != field::input_tokens)
+        wrong_type(f, "null");
+    return true;
+}
+
+response_handler::field response_handler::scalar_field() {
+    if (skip_depth_ != 0)
+        return field::other;
+    if (depth_ == 0) {
+        not_an_object_ = true;
+        fail("the response is not a JSON object");
+        return field::other;
+    }
+    if (top() == place::results) {
+        fail("result " + std::to_string(result_number_) + " is not an object");
+        ++result_number_;
+        return field::other;
+    }
+    return take_field();
+}
+
+std::string* response_handler::string_target(field f) noexcept {
+    switch (f) {
+    case field::id:
+        return &id_;
+    case field::request_id:
+        return &request_id_;
+    case field::model:
+        return &out_->model;
+    default:
+        return nullptr;
+    }
+}
+
+void response_handler::begin_result() noexcept {
+    has_index_ = has_score_ = result_failed_ = false;
+}
+
+void response_handler::end_result() {
+    const std::size_t number = result_number_++;
+    if (result_failed_)
+        return;
+    if (!has_index_)
+        return fail("result " + std::to_string(number) + ": \"index\" is missing");
+    if (!has_score_)
+        return fail("result " + std::to_string(number) + ": \"relevance_score\" is missing");
+    std::uint32_t& mark = (*seen_)[index_];
+    if (mark != 0)
+        return fail("result " + std::to_string(number) + ": index " + std::to_string(index_) +
+                    " repeats result " + std::to_string(mark - 1));
+    mark = static_cast<std::uint32_t>(number + 1);
+    out_->results.push_back(wire_result{index_, score_});
+}
+
+void response_handler::set_index(std::uint64_t index, sv text) {
+    if (index >= document_count_) {
+        fail(result_prefix() + "index " + std::string(text) + " is out of range (" +
+             std::to_string(document_count_) + " documents)");
+        result_failed_ = true;
+        return;
+    }
+    index_ = static_cast<std::size_t>(index);
+    has_index_ = true;
+}
+
+void response_handler::set_score(double score, sv text) {
+    if (!std::isfinite(score)) {
+        fail(result_prefix() + "relevance_score " + std::string(text) + " is not a finite number");
+        result_failed_ = true;
+        return;
+    }
+    score_ = score;
+    has_score_ = true;
+}
+
+void response_handler::set_tokens(field f, std::uint64_t value) noexcept {
+    if (f == field::total_tokens) {
+        total_tokens_ = value;
+        has_total_tokens_ = true;
+    } else {
+        input_tokens_ = value;
+        has_input_tokens_ = true;
+    }
+}
+
+void response_handler::bad_tokens(field f, sv text) {
+    fail(std::string("usage.") + (f == field::total_tokens ? "total_tokens" : "input_tokens") +
+         " " + std::string(text) + " is not a non-negative integer");
+}
+
+void response_handler::wrong_type(field f, const char* what) {
+    switch (f) {
+    case field::index:
+    case field::relevance_score:
+        fail(result_prefix() + (f == field::index ? "index" : "relevance_score") + " is " + what +
+             ", not a number");
+        result_failed_ = true;
+        return;
+    case field::results:
+        return fail(std::string(dialect_ == rerank::dialect::dashscope_native ? "output.results"
+                                                                              : "results") +
+                    " is " + what + ", not an array");
+    case field::total_tokens:
+    case field::input_tokens:
+        return fail(std::string("usage.") +
+                    (f == field::total_tokens ? "total_tokens" : "input_tokens") + " is " + what +
+                    ", not a non-negative integer");
+    default:
+        // id, request_id, model, usage and output of an unexpected type are not ours to
+        // judge: they are ignored (a missing output.results is reported at the end).
+        return;
+    }
+}
+
+void response_handler::fail(std::string message) {
+    if (problem_.empty())
+        problem_ = std::move(message);
+}
+
+std::string response_handler::result_prefix() const {
+    return "result " + std::to_string(result_number_) + ": ";
+}
+
+} // namespace rerank::detail
