@@ -1,0 +1,9 @@
+// Sizes of the generated tables (see unicode_tables.cpp).
+#pragma once
+#define RERANK_UNICODE_INFO_INDEX_TYPE std::uint8_t
+#define RERANK_UNICODE_INFO_BLOCKS 217
+#define RERANK_UNICODE_CCC_INDEX_TYPE std::uint8_t
+#define RERANK_UNICODE_CCC_BLOCKS 76
+#define RERANK_UNICODE_DECOMPOSITIONS 2060
+#define RERANK_UNICODE_DECOMPOSITION_DATA 3404
+#define RERANK_UNICODE_COMPOSITIONS 940
