@@ -56,15 +56,18 @@ bool connection::peer_closed() const {
 SSL_SESSION* connection::take_new_session() {
     if (!tls_stream_ || session_taken_)
         return nullptr;
-    SSL_SESSION* session = SSL_get1_session(tls_stream_->native_handle());
-    if (!session)
+    SSL_SESSION* live = SSL_get1_session(tls_stream_->native_handle());
+    if (!live)
         return nullptr;
-    if (!SSL_SESSION_is_resumable(session)) {
-        SSL_SESSION_free(session);
-        return nullptr;
-    }
-    session_taken_ = true;
-    return session;
+    // A copy, not the live session: OpenSSL marks a connection's own session not resumable
+    // when the SSL object is freed without a close_notify sent (ssl_clear_bad_session), which
+    // is how every pooled connection ends. Shared, the session would be dead before any new
+    // connection offered it.
+    SSL_SESSION* copy = SSL_SESSION_is_resumable(live) ? SSL_SESSION_dup(live) : nullptr;
+    SSL_SESSION_free(live);
+    if (copy)
+        session_taken_ = true;
+    return copy;
 }
 
 net::awaitable<error_code> connection::open(const endpoint& ep,
@@ -72,6 +75,10 @@ net::awaitable<error_code> connection::open(const endpoint& ep,
                                             clock::time_point deadline, clock::duration connect_timeout,
                                             clock::duration handshake_timeout, SSL_SESSION* resume,
                                             diagnostics& diag) {
+    // Offered now, before the first suspension: the SSL object takes its own reference, while
+    // the pool may free `resume` (replacing it with a newer session) while this one connects.
+    if (tls_stream_ && resume)
+        SSL_set_session(tls_stream_->native_handle(), resume);
     auto& tcp = lowest();
     tcp.expires_at(std::min(deadline, clock::now() + connect_timeout));
     auto [ec, peer] = co_await tcp.async_connect(addresses, as_tuple(use_awaitable));
@@ -90,8 +97,6 @@ net::awaitable<error_code> connection::open(const endpoint& ep,
         }
         if (SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE)
             tls_stream_->set_verify_callback(net::ssl::host_name_verification(ep.host));
-        if (resume)
-            SSL_set_session(ssl, resume);
         tcp.expires_at(std::min(deadline, clock::now() + handshake_timeout));
         auto [hs_ec] = co_await tls_stream_->async_handshake(net::ssl::stream_base::client,
                                                              as_tuple(use_awaitable));

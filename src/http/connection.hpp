@@ -32,7 +32,8 @@ public:
 
     /// Connects to one of `addresses` within `connect_timeout` and, for TLS, handshakes with
     /// SNI and host-name verification within `handshake_timeout`, offering `resume` (may be
-    /// null) for session resumption. Neither phase runs past `deadline`.
+    /// null; read before the first suspension only) for session resumption. Neither phase runs
+    /// past `deadline`.
     boost::asio::awaitable<error_code>
     open(const endpoint& ep, const boost::asio::ip::tcp::resolver::results_type& addresses,
          clock::time_point deadline, clock::duration connect_timeout, clock::duration handshake_timeout,

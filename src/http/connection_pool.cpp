@@ -28,8 +28,8 @@ connection_pool::~connection_pool() {
         conn->close();
     pool_counters::add(counters_.open, -static_cast<std::int64_t>(idle_.size()));
     pool_counters::add(counters_.idle, -static_cast<std::int64_t>(idle_.size()));
-    if (session_)
-        SSL_SESSION_free(session_);
+    for (SSL_SESSION* session : sessions_)
+        SSL_SESSION_free(session);
 }
 
 net::awaitable<error_code> connection_pool::acquire(call_control& control, clock::time_point deadline,
@@ -127,12 +127,15 @@ net::awaitable<error_code> connection_pool::connect_new(call_control& control, c
     }
 
     auto conn = std::make_unique<connection>(strand_, tls_);
+    SSL_SESSION* offer = tls_ ? session_to_offer() : nullptr;
     error_code ec;
     {
         call_control::waiting_guard guard(control, interrupter::close_of(*conn));
         ec = co_await conn->open(endpoint_, addresses_, deadline, options_.connect_timeout,
-                                 options_.handshake_timeout, session_, diag);
+                                 options_.handshake_timeout, offer, diag);
     }
+    if (offer)
+        SSL_SESSION_free(offer); // the connection's SSL object holds its own reference
     if (ec) {
         conn->close();
         if (ec == errc::connection_failed)
@@ -170,11 +173,8 @@ std::unique_ptr<connection> connection_pool::take_idle() {
 
 void connection_pool::release(std::unique_ptr<connection> conn) {
     if (tls_ && conn->exchanges > 0) {
-        if (SSL_SESSION* fresh = conn->take_new_session()) {
-            if (session_)
-                SSL_SESSION_free(session_);
-            session_ = fresh;
-        }
+        if (SSL_SESSION* fresh = conn->take_new_session())
+            keep_session(fresh);
     }
     if (!conn->reusable() || !conn->is_open()) {
         discard(std::move(conn));
@@ -241,6 +241,27 @@ void connection_pool::sweep_idle() {
     open_ -= expired;
     pool_counters::add(counters_.open, -static_cast<std::int64_t>(expired));
     pool_counters::add(counters_.idle, -static_cast<std::int64_t>(expired));
+}
+
+SSL_SESSION* connection_pool::session_to_offer() {
+    if (sessions_.empty())
+        return nullptr;
+    SSL_SESSION* newest = sessions_.back();
+    if (SSL_SESSION_get_protocol_version(newest) >= TLS1_3_VERSION) {
+        sessions_.pop_back(); // single use: the caller takes over our reference
+        return newest;
+    }
+    SSL_SESSION_up_ref(newest);
+    return newest;
+}
+
+void connection_pool::keep_session(SSL_SESSION* fresh) {
+    // One per connection of a full pool is enough to resume them all after a mass close.
+    if (sessions_.size() >= options_.max_connections) {
+        SSL_SESSION_free(sessions_.front());
+        sessions_.erase(sessions_.begin());
+    }
+    sessions_.push_back(fresh);
 }
 
 } // namespace rerank::detail

@@ -25,7 +25,9 @@ namespace rerank::detail {
 ///   served first-in first-out.
 /// - An idle connection found closed by the server, or idle longer than `idle_timeout`, is
 ///   discarded before use (and swept whenever a connection is released).
-/// - The newest resumable TLS session is offered to every new connection.
+/// - New connections resume a TLS session of an earlier one, newest first. A TLS 1.3 session
+///   (a ticket) is offered once only (RFC 8446 C.4: servers such as nginx refuse a ticket's
+///   second use); an older protocol's session may be offered again.
 /// Every member function runs on the client's strand.
 class connection_pool : public std::enable_shared_from_this<connection_pool> {
 public:
@@ -70,6 +72,9 @@ private:
     /// connection comes back, not on a timer: a pending timer would keep `io_context::run()`
     /// from returning for `idle_timeout` after the last call.
     void sweep_idle();
+    /// A session to offer to a new connection (the caller frees it), or null.
+    SSL_SESSION* session_to_offer();
+    void keep_session(SSL_SESSION* fresh);
 
     boost::asio::any_io_executor strand_;
     endpoint endpoint_;
@@ -81,7 +86,7 @@ private:
     std::vector<std::unique_ptr<connection>> idle_; // back = most recently used
     std::deque<waiter*> waiters_;                   // front = longest waiting
     std::size_t open_ = 0;                          // idle + in use + connecting
-    SSL_SESSION* session_ = nullptr;                // newest resumable session
+    std::vector<SSL_SESSION*> sessions_;            // resumable, newest last, owned
 };
 
 } // namespace rerank::detail

@@ -1,0 +1,67 @@
+// The command line of rerank-bench: what load to generate against which endpoint.
+#pragma once
+
+#include <rerank/dialect.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rerank::bench {
+
+/// Everything `rerank-bench` is told. Defaults are those of the usage text.
+struct bench_options {
+    /// `--base-url`: the API's base URL, as `client_options::base_url`. Required.
+    std::string base_url;
+    /// `--dialect`. Default `dashscope` (the OpenAI-compatible `/reranks`).
+    rerank::dialect dialect = rerank::dialect::dashscope;
+    /// `--ca-file`: extra trusted CA certificates (PEM). Default none.
+    std::string ca_file;
+    /// `--api-key-env`: the environment variable holding the API key. Default DASHSCOPE_API_KEY;
+    /// an unset variable sends no `Authorization` header.
+    std::string api_key_env = "DASHSCOPE_API_KEY";
+    /// `--concurrency`: calls in flight at once (closed loop: workers; open loop: the bound on
+    /// calls in flight). Default 64.
+    std::size_t concurrency = 64;
+    /// `--connections`: size of the client's connection pool. Default = concurrency.
+    std::size_t connections = 0;
+    /// `--duration` in seconds of the measured window; `--requests`: calls to complete in it
+    /// instead. Neither: 10 s.
+    std::optional<double> duration_s;
+    std::optional<std::uint64_t> requests;
+    /// `--warmup` in seconds before the window opens (calls run but are not counted). Default 1.
+    double warmup_s = 1;
+    /// `--rate`: open loop at this many calls per second on a fixed schedule. Default none
+    /// (closed loop).
+    std::optional<double> rate;
+    /// `--documents`, `--doc-bytes`, `--query-bytes`: the shape of the one request sent over
+    /// and over. Defaults 10 documents of 100 bytes, a query of 32 bytes.
+    std::size_t documents = 10;
+    std::size_t doc_bytes = 100;
+    std::size_t query_bytes = 32;
+    /// `--top-n`: sent as `top_n`. Default unset (all documents).
+    std::optional<std::size_t> top_n;
+    /// `--threads`: threads running the io_context. Default 1.
+    unsigned threads = 1;
+    /// `--json`: one JSON object on stdout instead of the table.
+    bool json = false;
+};
+
+/// What parsing the command line gave: options, a request for the usage text, or an error.
+struct parse_outcome {
+    bench_options options;
+    bool help = false;
+    /// Non-empty when the command line is invalid: says which argument and why.
+    std::string error;
+};
+
+/// Parses `args` (without the program name). Pure: reads no environment, prints nothing.
+parse_outcome parse_bench_options(const std::vector<std::string_view>& args);
+
+/// The usage text printed by `--help`.
+extern const std::string_view usage_text;
+
+} // namespace rerank::bench

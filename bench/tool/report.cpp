@@ -1,0 +1,108 @@
+#include "report.hpp"
+
+#include <cstdarg>
+#include <cstdio>
+
+namespace rerank::bench {
+
+namespace {
+
+// printf into a std::string, for the fixed-precision numbers of both reports.
+[[gnu::format(printf, 2, 3)]] void append(std::string& out, const char* format, ...) {
+    char buffer[512];
+    va_list args;
+    va_start(args, format);
+    const int n = std::vsnprintf(buffer, sizeof buffer, format, args);
+    va_end(args);
+    if (n > 0)
+        out.append(buffer, std::min(static_cast<std::size_t>(n), sizeof buffer - 1));
+}
+
+double per_second(std::uint64_t n, double seconds) {
+    return seconds > 0 ? static_cast<double>(n) / seconds : 0;
+}
+
+double ms(std::uint64_t nanoseconds) {
+    return static_cast<double>(nanoseconds) / 1e6;
+}
+
+unsigned long long ull(std::uint64_t n) {
+    return static_cast<unsigned long long>(n);
+}
+
+} // namespace
+
+figures compute_figures(const load_result& r) {
+    figures f;
+    f.requests_per_s = per_second(r.requests, r.duration_s);
+    f.documents_per_s = per_second(r.documents, r.duration_s);
+    f.tokens_per_s = per_second(r.tokens, r.duration_s);
+    f.cpu_us_per_request = r.requests > 0 ? r.cpu_s * 1e6 / static_cast<double>(r.requests) : 0;
+    f.p50_ms = ms(r.latency.value_at(0.5));
+    f.p90_ms = ms(r.latency.value_at(0.9));
+    f.p99_ms = ms(r.latency.value_at(0.99));
+    f.p999_ms = ms(r.latency.value_at(0.999));
+    f.max_ms = ms(r.latency.max());
+    return f;
+}
+
+std::string json_report(const load_result& r) {
+    const figures f = compute_figures(r);
+    std::string out;
+    append(out, "{\"requests\":%llu,\"errors\":{", ull(r.requests));
+    const char* separator = "";
+    // Error class names are identifiers ("rate_limited", "other"): nothing to escape.
+    for (const auto& [name, n] : r.errors) {
+        append(out, "%s\"%s\":%llu", separator, name.c_str(), ull(n));
+        separator = ",";
+    }
+    append(out, "},\"duration_s\":%.6f,\"requests_per_s\":%.1f,\"documents_per_s\":%.1f",
+           r.duration_s, f.requests_per_s, f.documents_per_s);
+    append(out, ",\"tokens_per_s\":%.1f", f.tokens_per_s);
+    append(out,
+           ",\"latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f}",
+           f.p50_ms, f.p90_ms, f.p99_ms, f.p999_ms, f.max_ms);
+    append(out, ",\"cpu_us_per_request\":%.2f,\"connections_opened\":%llu", f.cpu_us_per_request,
+           ull(r.pool.connections_created));
+    append(out, ",\"handshakes\":{\"full\":%llu,\"resumed\":%llu}}\n", ull(r.pool.handshakes_full),
+           ull(r.pool.handshakes_resumed));
+    return out;
+}
+
+std::string table_report(const bench_options& o, const load_result& r) {
+    const figures f = compute_figures(r);
+    std::string out;
+    append(out, "target       %s (%s)\n", o.base_url.c_str(),
+           std::string(rerank::to_string(o.dialect)).c_str());
+    if (o.rate)
+        append(out, "load         open loop, %.1f calls/s, at most %zu in flight", *o.rate,
+               o.concurrency);
+    else
+        append(out, "load         closed loop, %zu calls in flight", o.concurrency);
+    append(out, ", %zu connections, %u thread%s\n", o.connections, o.threads,
+           o.threads == 1 ? "" : "s");
+    append(out, "request      %zu documents x %zu B, query %zu B", o.documents, o.doc_bytes,
+           o.query_bytes);
+    if (o.top_n)
+        append(out, ", top_n %zu", *o.top_n);
+    append(out, "\ncalls        %llu in %.2f s (%llu failed)\n", ull(r.requests), r.duration_s,
+           ull(r.requests - r.succeeded));
+    append(out, "throughput   %.1f calls/s, %.1f documents/s, %.1f tokens/s\n", f.requests_per_s,
+           f.documents_per_s, f.tokens_per_s);
+    append(out, "latency      p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms\n",
+           f.p50_ms, f.p90_ms, f.p99_ms, f.p999_ms, f.max_ms);
+    append(out, "client CPU   %.2f us per call (%.3f s in the window)\n", f.cpu_us_per_request,
+           r.cpu_s);
+    append(out, "connections  %llu opened; TLS handshakes: %llu full, %llu resumed\n",
+           ull(r.pool.connections_created), ull(r.pool.handshakes_full),
+           ull(r.pool.handshakes_resumed));
+    if (!r.errors.empty()) {
+        out += "errors      ";
+        for (const auto& [name, n] : r.errors)
+            append(out, " %s %llu", name.c_str(), ull(n));
+        out += '\n';
+    }
+    return out;
+}
+
+} // namespace rerank::bench

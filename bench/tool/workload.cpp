@@ -1,0 +1,56 @@
+#include "workload.hpp"
+
+#include <array>
+#include <string_view>
+
+namespace rerank::bench {
+
+namespace {
+
+constexpr std::array<std::string_view, 48> vocabulary{
+    "search",    "ranking", "query",   "document", "relevance", "model",     "vector",
+    "index",     "passage", "answer",  "question", "semantic",  "retrieval", "score",
+    "cluster",   "latency", "the",     "of",       "and",       "a",         "to",
+    "in",        "is",      "for",     "server",   "client",    "request",   "response",
+    "token",     "batch",   "cache",   "shard",    "language",  "neural",    "network",
+    "embedding", "dense",   "sparse",  "lexical",  "hybrid",    "keyword",   "context",
+    "window",    "cross",   "encoder", "reranker", "recall",    "precision"};
+
+// splitmix64: tiny, fast, and the same everywhere, so runs are comparable across machines.
+std::uint64_t next(std::uint64_t& state) {
+    std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+} // namespace
+
+std::string pseudo_text(std::size_t bytes, std::uint64_t seed) {
+    std::string text;
+    text.reserve(bytes + 16);
+    std::uint64_t state = seed;
+    while (text.size() < bytes) {
+        if (!text.empty())
+            text += ' ';
+        text += vocabulary[next(state) % vocabulary.size()];
+    }
+    text.resize(bytes);
+    // A cut that ends on the separator would leave a trailing space; end on a letter instead.
+    if (!text.empty() && text.back() == ' ')
+        text.back() = 'x';
+    return text;
+}
+
+rerank::request make_request(std::size_t documents, std::size_t doc_bytes, std::size_t query_bytes,
+                             std::optional<std::size_t> top_n) {
+    rerank::request req;
+    req.query = pseudo_text(query_bytes, 0x5eed);
+    req.documents.reserve(documents);
+    for (std::size_t i = 0; i < documents; ++i)
+        req.documents.push_back(pseudo_text(doc_bytes, i + 1));
+    req.top_n = top_n;
+    return req;
+}
+
+} // namespace rerank::bench

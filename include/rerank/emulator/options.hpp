@@ -1,0 +1,71 @@
+// Everything an emulator server is configured with.
+#pragma once
+
+#include <rerank/emulator/token_count.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace rerank::emulator {
+
+/// How relevance scores are computed. Both are BM25 of the query's terms, squashed into [0, 1).
+enum class scoring {
+    /// Inverse document frequencies and the average length come from the request's own
+    /// documents (textbook BM25). A document's score then depends on the other documents of
+    /// the request, so scores from separate requests are not comparable.
+    request_bm25,
+    /// Every document is scored on its own (all IDFs 1, a fixed average length of 64 terms),
+    /// as the real qwen3-rerank does: scores of one query from separate requests compare, and
+    /// splitting a request in two gives the same scores. Use it to test batching and merging.
+    independent,
+};
+
+/// Options of an `emulator::server`. The defaults mimic DashScope's qwen3-rerank limits.
+struct options {
+    /// Address to listen on. Default "127.0.0.1" (the emulator is for local use only).
+    std::string host = "127.0.0.1";
+    /// Port to listen on; 0 lets the OS pick one (read it back with `server::port()`). Default 0.
+    unsigned short port = 0;
+    /// Expected `Authorization: Bearer <key>`; a request without it gets 401. Empty turns
+    /// authentication off. Default "emulator-key". Never logged.
+    std::string api_key = "emulator-key";
+    /// PEM certificate chain and private key for HTTPS. Both empty (the default) = plain HTTP.
+    std::string tls_cert_file;
+    std::string tls_key_file;
+    /// Most documents per request; more is a 400 `InvalidParameter`. Default 500.
+    std::size_t max_documents = 500;
+    /// Most tokens per request, counted as `query_tokens × documents + Σ document_tokens`
+    /// (query tokens include `instruct` when one is sent; each item counts at most
+    /// `max_item_tokens`); more is a 400 `InvalidParameter`. Default 120,000.
+    std::size_t max_request_tokens = 120000;
+    /// Longest query (with its instruct) or document, in tokens: longer ones count this many
+    /// tokens, as the real service truncates them silently (the emulator still scores their
+    /// full text). Default 4,000.
+    std::size_t max_item_tokens = 4000;
+    /// Largest request body, in bytes; a larger one gets 413 `BadRequest.TooLarge`. Default 16 MiB.
+    std::size_t max_body_bytes = std::size_t{16} << 20;
+    /// Model names accepted; any other is a 404 `ModelNotFound`.
+    /// Default {"qwen3-rerank", "gte-rerank-v2"}.
+    std::vector<std::string> models{"qwen3-rerank", "gte-rerank-v2"};
+    /// Counts the tokens of a query, instruct or document. Default (and when empty):
+    /// `approximate_token_count`, the UTF-8 byte count, an upper bound of Qwen3 tokens.
+    /// Called concurrently when `threads > 1`.
+    std::function<std::size_t(std::string_view)> count_tokens = approximate_token_count;
+    /// How scores are computed. Default `scoring::request_bm25`.
+    emulator::scoring scoring = scoring::request_bm25;
+    /// Closes a keep-alive connection on which no request arrives for this long (also bounds
+    /// how long reading one request may take). 0 (the default) = never.
+    std::chrono::milliseconds idle_close_after{0};
+    /// After this many responses on one connection, the last one carries `Connection: close`
+    /// and the server closes the connection. 0 (the default) = no limit.
+    std::size_t close_after_responses = 0;
+    /// Threads running the server's io_context. Default 1 (connections are still served
+    /// concurrently: each is a coroutine).
+    unsigned threads = 1;
+};
+
+} // namespace rerank::emulator

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds everything and runs every test: the Release build with warnings as errors (unit,
+# integration, CLI, examples, consumer tests), then the pool, retry and cancellation tests under
+# AddressSanitizer+UBSan and ThreadSanitizer. This is what CI runs (.ci/run).
+#   RERANK_SKIP_SANITIZERS=1 scripts/test.sh   # the Release part only
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+build=${RERANK_BUILD_DIR:-$root/build/release}
+start=$(date +%s)
+
+scripts/install-deps.sh
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRERANK_WARNINGS_AS_ERRORS=ON >/dev/null
+cmake --build "$build"
+echo "== built in $(($(date +%s) - start)) s"
+ctest --test-dir "$build" --output-on-failure --timeout 900
+echo "== release tests done after $(($(date +%s) - start)) s"
+
+if [ "${RERANK_SKIP_SANITIZERS:-0}" != 1 ]; then
+    scripts/run-sanitizers.sh
+fi
+echo "== all done in $(($(date +%s) - start)) s"

@@ -1,0 +1,64 @@
+#include "emulator/errors.hpp"
+
+#include <boost/json.hpp>
+
+namespace rerank::emulator::detail {
+namespace {
+
+bool compatible(rerank::dialect d) noexcept {
+    return d == rerank::dialect::dashscope;
+}
+
+} // namespace
+
+api_error invalid_api_key(rerank::dialect d) {
+    // Both messages are verbatim from the real service, the trailing space included.
+    if (compatible(d))
+        return {401, "invalid_api_key", "Incorrect API key provided. "};
+    return {401, "InvalidApiKey", "Invalid API-key provided."};
+}
+
+api_error path_not_found(rerank::dialect d, std::string_view path) {
+    return {404, compatible(d) ? "not_found" : "NotFound",
+            "The requested path " + std::string(path) + " was not found."};
+}
+
+api_error method_not_allowed(rerank::dialect d, std::string_view method) {
+    return {405, compatible(d) ? "method_not_allowed" : "MethodNotAllowed",
+            "Method " + std::string(method) + " is not allowed here; use POST."};
+}
+
+api_error model_not_found(rerank::dialect d, std::string_view model) {
+    if (compatible(d))
+        return {404, "model_not_found",
+                "The model `" + std::string(model) +
+                    "` does not exist or you do not have access to it."};
+    return {404, "ModelNotFound", "Model not exist: " + std::string(model) + "."};
+}
+
+api_error body_too_large(std::size_t max_body_bytes) {
+    return {413, "BadRequest.TooLarge",
+            "Request body is too large; the limit is " + std::to_string(max_body_bytes) +
+                " bytes."};
+}
+
+std::string error_body(rerank::dialect d, const api_error& e, std::string_view request_id) {
+    namespace json = boost::json;
+    json::object body;
+    if (compatible(d)) {
+        json::object error;
+        error["message"] = e.message;
+        error["type"] = "invalid_request_error";
+        error["param"] = nullptr;
+        error["code"] = e.code;
+        body["error"] = std::move(error);
+        body["request_id"] = request_id;
+    } else {
+        body["request_id"] = request_id;
+        body["code"] = e.code;
+        body["message"] = e.message;
+    }
+    return json::serialize(body);
+}
+
+} // namespace rerank::emulator::detail

@@ -1,0 +1,28 @@
+// The refusals the emulator sends, with DashScope's codes and messages, and their bodies.
+#pragma once
+
+#include "emulator/rerank_call.hpp"
+
+#include <rerank/dialect.hpp>
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace rerank::emulator::detail {
+
+// Refusals whose code or message differ between the dialects (as recorded from the real API).
+api_error invalid_api_key(rerank::dialect d);
+api_error path_not_found(rerank::dialect d, std::string_view path);
+api_error method_not_allowed(rerank::dialect d, std::string_view method);
+api_error model_not_found(rerank::dialect d, std::string_view model);
+/// 413 `BadRequest.TooLarge`.
+api_error body_too_large(std::size_t max_body_bytes);
+
+/// The error body of dialect `d`:
+/// compatible
+/// `{"error":{"message","type":"invalid_request_error","param":null,"code"},"request_id"}`, native
+/// `{"request_id","code","message"}`.
+std::string error_body(rerank::dialect d, const api_error& e, std::string_view request_id);
+
+} // namespace rerank::emulator::detail

@@ -1,0 +1,128 @@
+// rerank-emulator: a local DashScope rerank server for scripts, demos and offline development.
+#include <rerank/emulator/server.hpp>
+
+#include <csignal>
+#include <cstdlib>
+#include <exception>
+#include <iostream>
+#include <string>
+#include <string_view>
+
+namespace {
+
+constexpr std::string_view usage = R"(usage: rerank-emulator [options]
+
+Serves DashScope's rerank API on a local port, in both dialects:
+  POST <base>/compatible-api/v1/reranks
+  POST <base>/api/v1/services/rerank/text-rerank/text-rerank
+with the real limits and error bodies, and deterministic BM25 relevance scores.
+Prints "listening on http(s)://HOST:PORT" once ready; runs until SIGINT or SIGTERM.
+
+options:
+  --host ADDRESS            address to listen on (default 127.0.0.1)
+  --port N                  port; 0 lets the OS pick one (default 0)
+  --tls-cert PEM            certificate chain: serve HTTPS (needs --tls-key)
+  --tls-key PEM             private key of --tls-cert
+  --api-key KEY             expected "Authorization: Bearer KEY" (default emulator-key)
+  --no-auth                 accept requests without a key
+  --max-request-tokens N    token budget per request (default 120000)
+  --max-documents N         documents per request (default 500)
+  --scoring request|independent
+                            BM25 over the request's documents (default), or each document
+                            scored on its own (scores compare across requests)
+  --threads N               server threads (default 1)
+  --help                    this text
+)";
+
+[[noreturn]] void fail(const std::string& message) {
+    std::cerr << "rerank-emulator: " << message << "\n(--help for usage)\n";
+    std::exit(2);
+}
+
+unsigned long long number(std::string_view option, const char* text, unsigned long long max) {
+    try {
+        std::size_t used = 0;
+        const unsigned long long n = std::stoull(text, &used);
+        if (used == std::string_view(text).size() && n <= max && text[0] != '-')
+            return n;
+    } catch (const std::exception&) {
+    }
+    fail("invalid value for " + std::string(option) + ": " + text);
+}
+
+rerank::emulator::options parse(int argc, char** argv) {
+    rerank::emulator::options opts;
+    for (int i = 1; i < argc; ++i) {
+        const std::string_view arg = argv[i];
+        const auto value = [&]() -> const char* {
+            if (i + 1 >= argc)
+                fail(std::string(arg) + " needs a value");
+            return argv[++i];
+        };
+        if (arg == "--help" || arg == "-h") {
+            std::cout << usage;
+            std::exit(0);
+        } else if (arg == "--host") {
+            opts.host = value();
+        } else if (arg == "--port") {
+            opts.port = static_cast<unsigned short>(number(arg, value(), 65535));
+        } else if (arg == "--tls-cert") {
+            opts.tls_cert_file = value();
+        } else if (arg == "--tls-key") {
+            opts.tls_key_file = value();
+        } else if (arg == "--api-key") {
+            opts.api_key = value();
+        } else if (arg == "--no-auth") {
+            opts.api_key.clear();
+        } else if (arg == "--max-request-tokens") {
+            opts.max_request_tokens = number(arg, value(), static_cast<unsigned long long>(-1));
+        } else if (arg == "--max-documents") {
+            opts.max_documents = number(arg, value(), static_cast<unsigned long long>(-1));
+        } else if (arg == "--threads") {
+            opts.threads = static_cast<unsigned>(number(arg, value(), 256));
+        } else if (arg == "--scoring") {
+            const std::string_view mode = value();
+            if (mode == "request")
+                opts.scoring = rerank::emulator::scoring::request_bm25;
+            else if (mode == "independent")
+                opts.scoring = rerank::emulator::scoring::independent;
+            else
+                fail("--scoring must be 'request' or 'independent'");
+        } else {
+            fail("unknown argument: " + std::string(arg));
+        }
+    }
+    if (opts.tls_cert_file.empty() != opts.tls_key_file.empty())
+        fail("--tls-cert and --tls-key go together");
+    return opts;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    const rerank::emulator::options opts = parse(argc, argv);
+
+    // Block the signals before any thread starts, so that every thread inherits the mask and
+    // only sigwait below receives them.
+    sigset_t signals;
+    sigemptyset(&signals);
+    sigaddset(&signals, SIGINT);
+    sigaddset(&signals, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+    try {
+        rerank::emulator::server server(opts);
+        server.start();
+        // The key is never printed: only the scheme, host and port.
+        std::cout << "listening on " << (opts.tls_cert_file.empty() ? "http" : "https") << "://"
+                  << (opts.host.find(':') != std::string::npos ? "[" + opts.host + "]" : opts.host)
+                  << ':' << server.port() << std::endl;
+        int received = 0;
+        sigwait(&signals, &received);
+        server.stop();
+    } catch (const std::exception& e) {
+        std::cerr << "rerank-emulator: " << e.what() << '\n';
+        return 1;
+    }
+    return 0;
+}

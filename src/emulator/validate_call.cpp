@@ -1,0 +1,45 @@
+#include "emulator/validate_call.hpp"
+
+#include "emulator/errors.hpp"
+
+#include <algorithm>
+#include <string>
+
+namespace rerank::emulator::detail {
+
+std::size_t request_tokens(const options& opts, const rerank_call& call) {
+    const auto count = [&](std::string_view text) {
+        return opts.count_tokens ? opts.count_tokens(text) : approximate_token_count(text);
+    };
+    std::size_t query = count(call.query);
+    if (call.instruct)
+        query += count(*call.instruct);
+    query = std::min(query, opts.max_item_tokens);
+    std::size_t total = query * call.documents.size();
+    for (std::string_view document : call.documents)
+        total += std::min(count(document), opts.max_item_tokens);
+    return total;
+}
+
+std::optional<api_error> validate_call(const options& opts, rerank::dialect d,
+                                       const rerank_call& call, std::size_t tokens) {
+    if (std::find(opts.models.begin(), opts.models.end(), call.model) == opts.models.end())
+        return model_not_found(d, call.model);
+    if (call.query.empty())
+        return api_error{400, "BadRequest.EmptyInput", "Required parameter 'query' is empty."};
+    if (call.documents.empty())
+        return api_error{400, "BadRequest.EmptyInput", "Required parameter 'documents' is empty."};
+    if (call.documents.size() > opts.max_documents)
+        return api_error{400, "InvalidParameter",
+                         "batch size of documents is invalid, it should not be larger than " +
+                             std::to_string(opts.max_documents) + "."};
+    if (tokens > opts.max_request_tokens)
+        return api_error{400, "InvalidParameter",
+                         "Range of input length should be [1, " +
+                             std::to_string(opts.max_request_tokens) + "], but this request has " +
+                             std::to_string(tokens) +
+                             " tokens (query tokens x documents + document tokens)."};
+    return std::nullopt;
+}
+
+} // namespace rerank::emulator::detail

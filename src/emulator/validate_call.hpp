@@ -1,0 +1,28 @@
+// The limits a well-formed rerank request must also respect, and its token count.
+#pragma once
+
+#include "emulator/rerank_call.hpp"
+
+#include <rerank/dialect.hpp>
+#include <rerank/emulator/options.hpp>
+
+#include <cstddef>
+#include <optional>
+
+namespace rerank::emulator::detail {
+
+/// The request's tokens as DashScope counts them against its budget and reports in
+/// `usage.total_tokens`: `query_tokens × documents + Σ document_tokens`, where the query's
+/// tokens include `instruct` when one is sent (conservatively: the docs do not say) and every
+/// item counts at most `opts.max_item_tokens` (the service truncates longer ones silently).
+/// Uses `opts.count_tokens`, or `approximate_token_count` when that is empty.
+std::size_t request_tokens(const options& opts, const rerank_call& call);
+
+/// Checks, in this order: the model is one of `opts.models` (404), the query and the documents
+/// are not empty (400 `BadRequest.EmptyInput`), at most `opts.max_documents` documents and
+/// `opts.max_request_tokens` tokens (400 `InvalidParameter`, with the real service's wording).
+/// `tokens` is `request_tokens(opts, call)`.
+std::optional<api_error> validate_call(const options& opts, rerank::dialect d,
+                                       const rerank_call& call, std::size_t tokens);
+
+} // namespace rerank::emulator::detail

@@ -1,0 +1,23 @@
+// Builds and links against the installed library; validates a request without any network.
+#include <rerank/client.hpp>
+#include <rerank/qwen3_tokenizer.hpp>
+
+#include <boost/asio/io_context.hpp>
+
+#include <iostream>
+
+int main() {
+    boost::asio::io_context ioc;
+    rerank::client_options opts;
+    opts.api_key = "unused";
+    rerank::client client(ioc.get_executor(), opts);
+    rerank::request req; // empty query: refused before anything is sent
+    req.documents = {"a"};
+    rerank::error_code result;
+    client.async_rerank(req, [&](rerank::error_code ec, rerank::response) { result = ec; });
+    ioc.run();
+    const bool ok = result == rerank::errc::invalid_request &&
+                    rerank::qwen3_tokenizer::builtin().count("Hello world") == 2;
+    std::cout << (ok ? "consumer ok" : "consumer FAILED") << "\n";
+    return ok ? 0 : 1;
+}

@@ -1,0 +1,205 @@
+#include "client.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/json.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <array>
+
+namespace rerank::emulator::test {
+namespace {
+
+constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+using clock = std::chrono::steady_clock;
+
+std::chrono::milliseconds since(clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(clock::now() - start);
+}
+
+} // namespace
+
+void run_bounded(const std::function<asio::awaitable<void>()>& scenario,
+                 std::chrono::milliseconds limit) {
+    asio::io_context io;
+    bool done = false;
+    std::exception_ptr failure;
+    asio::co_spawn(io, scenario(), [&](std::exception_ptr e) {
+        done = true;
+        failure = e;
+    });
+    io.run_for(limit);
+    if (failure)
+        std::rethrow_exception(failure);
+    if (!done)
+        BOOST_FAIL("the scenario did not finish within " << limit.count() << " ms");
+}
+
+asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
+    asio::steady_timer timer(co_await asio::this_coro::executor, d);
+    co_await timer.async_wait(use_tuple);
+}
+
+http::request<http::string_body> post_text(std::string_view target, std::string body,
+                                           std::string_view key) {
+    http::request<http::string_body> req{http::verb::post, target, 11};
+    req.set(http::field::host, "localhost");
+    req.set(http::field::content_type, "application/json");
+    if (!key.empty())
+        req.set(http::field::authorization, "Bearer " + std::string(key));
+    req.body() = std::move(body);
+    req.prepare_payload();
+    return req;
+}
+
+http::request<http::string_body> post(std::string_view target, const json::value& body,
+                                      std::string_view key) {
+    return post_text(target, json::serialize(body), key);
+}
+
+json::object compatible_body(std::string_view query, const std::vector<std::string>& documents,
+                             json::object extra) {
+    json::array docs(documents.begin(), documents.end());
+    json::object body{{"model", "qwen3-rerank"}, {"query", query}, {"documents", std::move(docs)}};
+    for (auto& field : extra)
+        body[field.key()] = field.value();
+    return body;
+}
+
+json::object native_body(std::string_view query, const std::vector<std::string>& documents,
+                         json::object parameters) {
+    json::array docs(documents.begin(), documents.end());
+    json::object body{{"model", "qwen3-rerank"},
+                      {"input", json::object{{"query", query}, {"documents", std::move(docs)}}}};
+    if (!parameters.empty())
+        body["parameters"] = std::move(parameters);
+    return body;
+}
+
+json::value exchange_result::json() const {
+    error_code ec;
+    json::value v = json::parse(response.body(), ec);
+    return ec ? json::value() : v;
+}
+
+raw_client::raw_client(asio::any_io_executor ex, asio::ssl::context* tls, std::string host)
+    : ex_(std::move(ex))
+    , tls_(tls)
+    , host_(std::move(host)) {
+    if (tls_)
+        secure_ = std::make_unique<beast::ssl_stream<beast::tcp_stream>>(ex_, *tls_);
+    else
+        plain_ = std::make_unique<beast::tcp_stream>(ex_);
+}
+
+beast::tcp_stream& raw_client::tcp() {
+    return secure_ ? secure_->next_layer() : *plain_;
+}
+
+asio::awaitable<error_code> raw_client::connect(unsigned short port) {
+    tcp().expires_after(5s);
+    auto [ec] = co_await tcp().async_connect(
+        asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), use_tuple);
+    if (ec || !secure_)
+        co_return ec;
+    SSL_set_tlsext_host_name(secure_->native_handle(), host_.c_str());
+    secure_->set_verify_callback(asio::ssl::host_name_verification(host_));
+    auto [hs] = co_await secure_->async_handshake(asio::ssl::stream_base::client, use_tuple);
+    co_return hs;
+}
+
+asio::awaitable<exchange_result> raw_client::exchange(http::request<http::string_body> request,
+                                                      std::chrono::milliseconds limit) {
+    exchange_result result;
+    const auto start = clock::now();
+    tcp().expires_after(limit);
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64u << 20);
+    if (secure_) {
+        auto [ec, n] = co_await http::async_write(*secure_, request, use_tuple);
+        if (!ec)
+            std::tie(ec, n) = co_await http::async_read(*secure_, buffer_, parser, use_tuple);
+        result.ec = ec;
+    } else {
+        auto [ec, n] = co_await http::async_write(*plain_, request, use_tuple);
+        if (!ec)
+            std::tie(ec, n) = co_await http::async_read(*plain_, buffer_, parser, use_tuple);
+        result.ec = ec;
+    }
+    if (!result.ec)
+        result.response = parser.release();
+    result.elapsed = since(start);
+    co_return result;
+}
+
+asio::awaitable<error_code> raw_client::write(std::string_view bytes) {
+    tcp().expires_after(5s);
+    auto buffer = asio::buffer(bytes.data(), bytes.size());
+    auto [ec, n] = secure_ ? co_await asio::async_write(*secure_, buffer, use_tuple)
+                           : co_await asio::async_write(*plain_, buffer, use_tuple);
+    (void)n;
+    co_return ec;
+}
+
+asio::awaitable<raw_read> raw_client::read_until_end(std::chrono::milliseconds limit) {
+    raw_read result;
+    const auto start = clock::now();
+    tcp().expires_after(limit);
+    // Bytes the HTTP reads buffered but did not consume come first.
+    result.bytes.append(static_cast<const char*>(buffer_.data().data()), buffer_.size());
+    buffer_.consume(buffer_.size());
+    std::array<char, 4096> chunk;
+    for (;;) {
+        auto [ec, n] = secure_ ? co_await secure_->async_read_some(asio::buffer(chunk), use_tuple)
+                               : co_await plain_->async_read_some(asio::buffer(chunk), use_tuple);
+        result.bytes.append(chunk.data(), n);
+        if (ec) {
+            result.ended_by = ec;
+            break;
+        }
+    }
+    result.elapsed = since(start);
+    co_return result;
+}
+
+void raw_client::close() {
+    error_code ignored;
+    tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    tcp().socket().close(ignored);
+}
+
+asio::ssl::context test_ca_context() {
+    asio::ssl::context context(asio::ssl::context::tls_client);
+    context.load_verify_file(cert_path("ca.pem"));
+    context.set_verify_mode(asio::ssl::verify_peer);
+    return context;
+}
+
+std::string cert_path(const std::string& name) {
+    // Appended piecewise: GCC 12 warns (wrongly) about `std::string(literal) + ... + name`.
+    std::string path;
+    path.reserve(256);
+    path.append(RERANK_SOURCE_DIR).append("/test/certs/").append(name);
+    return path;
+}
+
+asio::awaitable<exchange_result> one_shot(unsigned short port,
+                                          http::request<http::string_body> request,
+                                          std::chrono::milliseconds limit) {
+    raw_client client(co_await asio::this_coro::executor);
+    if (error_code ec = co_await client.connect(port)) {
+        exchange_result failed;
+        failed.ec = ec;
+        co_return failed;
+    }
+    co_return co_await client.exchange(std::move(request), limit);
+}
+
+} // namespace rerank::emulator::test

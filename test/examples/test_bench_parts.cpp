@@ -1,0 +1,141 @@
+// The pure parts of rerank-bench: options, histogram, workload, JSON report.
+#include "bench_options.hpp"
+#include "latency_histogram.hpp"
+#include "report.hpp"
+#include "workload.hpp"
+
+#include <boost/json/parse.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <random>
+
+using namespace rerank::bench;
+
+namespace {
+parse_outcome parse(std::vector<std::string_view> args) {
+    return parse_bench_options(args);
+}
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(bench_parts)
+
+BOOST_AUTO_TEST_CASE(options_defaults_follow_the_interface) {
+    const auto p = parse({"--base-url", "https://h/compatible-api/v1"});
+    BOOST_TEST_REQUIRE(p.error.empty(), p.error);
+    const bench_options& o = p.options;
+    BOOST_TEST(o.concurrency == 64u);
+    BOOST_TEST(o.connections == 64u);
+    BOOST_TEST(*o.duration_s == 10.0);
+    BOOST_TEST(!o.requests);
+    BOOST_TEST(o.warmup_s == 1.0);
+    BOOST_TEST(!o.rate);
+    BOOST_TEST(o.documents == 10u);
+    BOOST_TEST(o.doc_bytes == 100u);
+    BOOST_TEST(!o.top_n);
+    BOOST_TEST(o.threads == 1u);
+    BOOST_TEST(!o.json);
+    BOOST_TEST(o.api_key_env == "DASHSCOPE_API_KEY");
+    BOOST_TEST((o.dialect == rerank::dialect::dashscope));
+}
+
+BOOST_AUTO_TEST_CASE(options_are_read_and_checked) {
+    auto p = parse({"--base-url=http://x", "--dialect", "dashscope-native", "--concurrency", "8",
+                    "--requests", "100", "--warmup", "0", "--rate", "250.5", "--top-n", "3",
+                    "--threads", "2", "--json"});
+    BOOST_TEST_REQUIRE(p.error.empty(), p.error);
+    BOOST_TEST(p.options.connections == 8u);
+    BOOST_TEST(*p.options.requests == 100u);
+    BOOST_TEST(!p.options.duration_s);
+    BOOST_TEST(*p.options.rate == 250.5);
+    BOOST_TEST(p.options.warmup_s == 0.0);
+    BOOST_TEST((p.options.dialect == rerank::dialect::dashscope_native));
+
+    BOOST_TEST(parse({}).error == "--base-url is required");
+    BOOST_TEST(!parse({"--base-url", "u", "--concurrency", "0"}).error.empty());
+    BOOST_TEST(!parse({"--base-url", "u", "--concurrency", "8x"}).error.empty());
+    BOOST_TEST(!parse({"--base-url", "u", "--duration", "0"}).error.empty());
+    BOOST_TEST(!parse({"--base-url", "u", "--rate", "nan"}).error.empty());
+    BOOST_TEST(!parse({"--base-url", "u", "--warmup", "-1"}).error.empty());
+    BOOST_TEST(!parse({"--base-url", "u", "--json=1"}).error.empty());
+    BOOST_TEST(!parse({"--base-url"}).error.empty());
+    BOOST_TEST(parse({"--base-url", "u", "--bogus"}).error == "unknown argument: --bogus");
+    BOOST_TEST(parse({"--help"}).help);
+}
+
+BOOST_AUTO_TEST_CASE(histogram_keeps_small_values_exactly_and_large_ones_within_1_percent) {
+    for (std::uint64_t v = 0; v < 256; ++v)
+        BOOST_TEST(latency_histogram::upper_bound_of(latency_histogram::bucket_of(v)) == v);
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < 100000; ++i) {
+        const std::uint64_t v = rng() >> (rng() % 40 + 24); // 2^0 .. 2^40
+        const auto bucket = latency_histogram::bucket_of(v);
+        BOOST_TEST_REQUIRE(bucket < latency_histogram::bucket_count());
+        const std::uint64_t upper = latency_histogram::upper_bound_of(bucket);
+        BOOST_TEST_REQUIRE(upper >= v);
+        BOOST_TEST_REQUIRE(static_cast<double>(upper - v) <= static_cast<double>(v) / 128 + 1);
+        if (bucket > 0)
+            BOOST_TEST_REQUIRE(latency_histogram::upper_bound_of(bucket - 1) < v);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(histogram_percentiles_and_merge) {
+    latency_histogram a, b;
+    BOOST_TEST(a.value_at(0.5) == 0u);
+    for (std::uint64_t v = 1; v <= 1000; ++v)
+        (v % 2 ? a : b).record(v * 1000); // 1 µs .. 1 ms
+    a.merge(b);
+    BOOST_TEST(a.count() == 1000u);
+    BOOST_TEST(a.max() == 1'000'000u);
+    const auto near = [](std::uint64_t got, double want) {
+        return std::abs(static_cast<double>(got) - want) <= want / 128;
+    };
+    BOOST_TEST(near(a.value_at(0.5), 500'000));
+    BOOST_TEST(near(a.value_at(0.99), 990'000));
+    BOOST_TEST(near(a.value_at(0.999), 999'000));
+    BOOST_TEST(a.value_at(1.0) == 1'000'000u);
+    latency_histogram huge;
+    huge.record(std::uint64_t{1} << 50);
+    BOOST_TEST(huge.value_at(0.5) == std::uint64_t{1} << 50);
+}
+
+BOOST_AUTO_TEST_CASE(workload_has_the_exact_sizes_and_is_deterministic) {
+    const auto req = make_request(5, 100, 17, 3);
+    BOOST_TEST(req.query.size() == 17u);
+    BOOST_TEST_REQUIRE(req.documents.size() == 5u);
+    for (const auto& d : req.documents) {
+        BOOST_TEST(d.size() == 100u);
+        BOOST_TEST(d.back() != ' ');
+        BOOST_TEST(d.find_first_not_of("abcdefghijklmnopqrstuvwxyz ") == std::string::npos);
+    }
+    BOOST_TEST(req.documents[0] != req.documents[1]);
+    BOOST_TEST(*req.top_n == 3u);
+    BOOST_TEST(make_request(5, 100, 17, 3).documents == req.documents);
+    BOOST_TEST(pseudo_text(1, 9).size() == 1u);
+}
+
+BOOST_AUTO_TEST_CASE(json_report_derives_rates_from_the_window) {
+    load_result r;
+    r.requests = 1000;
+    r.succeeded = 998;
+    r.errors["timeout"] = 2;
+    r.documents = 9980;
+    r.tokens = 99800;
+    r.duration_s = 2;
+    r.cpu_s = 0.025;
+    for (int i = 0; i < 998; ++i)
+        r.latency.record(2'000'000);
+    r.pool.connections_created = 64;
+    r.pool.handshakes_full = 1;
+    r.pool.handshakes_resumed = 63;
+    const auto j = boost::json::parse(json_report(r)).as_object();
+    BOOST_TEST(j.at("requests").as_int64() == 1000);
+    BOOST_TEST(j.at("errors").at("timeout").as_int64() == 2);
+    BOOST_TEST(j.at("requests_per_s").to_number<double>() == 500.0);
+    BOOST_TEST(j.at("documents_per_s").to_number<double>() == 4990.0);
+    BOOST_TEST(j.at("tokens_per_s").to_number<double>() == 49900.0);
+    BOOST_TEST(j.at("cpu_us_per_request").to_number<double>() == 25.0);
+    BOOST_TEST(j.at("latency_ms").at("p99").to_number<double>() == 2.0);
+    BOOST_TEST(j.at("handshakes").at("resumed").as_int64() == 63);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
