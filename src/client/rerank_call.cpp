@@ -288,15 +288,17 @@ void rerank_call::complete(error_code ec, response res) {
     completed_ = true;
     deadline_timer_.cancel();
     client_->remove_call(this);
-    auto slot = net::get_associated_cancellation_slot(handler_);
-    if (slot.is_connected())
-        slot.clear();
     if (diag_out_)
         *diag_out_ = std::move(diag_);
     if (ec)
         res = response{};
+    // The slot is cleared on the handler's own executor, where the caller emits its signal:
+    // clearing it from the strand could race with an emit on another thread.
     auto executor = net::get_associated_executor(handler_, client_->executor);
-    net::dispatch(executor, [handler = std::move(handler_), ec, res = std::move(res)]() mutable {
+    auto slot = net::get_associated_cancellation_slot(handler_);
+    net::dispatch(executor, [handler = std::move(handler_), slot, ec, res = std::move(res)]() mutable {
+        if (slot.is_connected())
+            slot.clear();
         std::move(handler)(ec, std::move(res));
     });
     work_.reset();
