@@ -73,7 +73,8 @@ public:
 
 private:
     struct state {
-        explicit state(const boost::asio::any_io_executor& ex) : timer(ex) {}
+        explicit state(const boost::asio::any_io_executor& ex)
+            : timer(ex) {}
         boost::asio::steady_timer timer;
         boost::asio::cancellation_signal signal;
         bool armed = true;
@@ -84,8 +85,9 @@ private:
 
 /// The completion token `with_timeout` hands to the operation: `as_tuple(use_awaitable)` bound
 /// to the timer's cancellation slot, so the results come back as a tuple and nothing throws.
-using timeout_token = boost::asio::cancellation_slot_binder<
-    boost::asio::as_tuple_t<boost::asio::use_awaitable_t<>>, boost::asio::cancellation_slot>;
+using timeout_token =
+    boost::asio::cancellation_slot_binder<boost::asio::as_tuple_t<boost::asio::use_awaitable_t<>>,
+                                          boost::asio::cancellation_slot>;
 
 /// Runs `initiate(token)` (a function that starts one asynchronous operation with the completion
 /// token it is given) and cancels the operation with `type` when it has not completed after

@@ -14,7 +14,9 @@ namespace {
 using sys_clock = std::chrono::system_clock;
 
 // 1994-11-06 08:49:37 UTC, the RFC's example date.
-sys_clock::time_point rfc_example_time() { return sys_clock::from_time_t(784111777); }
+sys_clock::time_point rfc_example_time() {
+    return sys_clock::from_time_t(784111777);
+}
 
 retry_policy policy_of(millis initial, millis cap) {
     retry_policy p;

@@ -1,0 +1,200 @@
+// The call's deadline covers every stage: waiting for a connection, connecting, the TLS
+// handshake, writing, reading and the waits between attempts. The pool's phase limits
+// (connect_timeout, handshake_timeout) bound their phase alone.
+#include "pool/pool_support.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+using namespace rerank;
+using namespace rerank::test;
+using namespace std::chrono_literals;
+namespace net = boost::asio;
+using ms = std::chrono::milliseconds;
+
+namespace {
+
+// One call with deadline `deadline`; checks it timed out within [deadline, deadline + slack).
+net::awaitable<call_outcome> expect_timeout(client& c, request req, ms deadline,
+                                            ms slack = 1000ms) {
+    req.timeout = deadline;
+    const auto start = steady::now();
+    call_outcome out = co_await call(c, req);
+    const ms elapsed = since(start);
+    BOOST_TEST(out.ec == errc::timeout, out.ec.message() << " / " << out.diag.to_string());
+    BOOST_TEST(elapsed.count() >= deadline.count() - 5, "took " << elapsed.count() << " ms");
+    BOOST_TEST(elapsed.count() < (deadline + slack).count(), "took " << elapsed.count() << " ms");
+    co_return out;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(deadlines)
+
+BOOST_FIXTURE_TEST_CASE(deadline_covers_waiting_for_a_connection, emulator_fixture) {
+    run([&]() -> net::awaitable<void> {
+        fault_script script;
+        script.reset({emulator::fault::stall()});
+        server.set_fault_hook(script.hook());
+        client_options opts = quick_retry_options(server);
+        opts.pool.max_connections = 1;
+        client c(ioc.get_executor(), opts);
+
+        background_call holder; // takes the only connection and stalls on it
+        holder.req.timeout = 10s;
+        holder.start(c);
+        BOOST_TEST_REQUIRE(co_await wait_until([&] { return script.count() == 1; }, 5s));
+
+        auto out = co_await expect_timeout(c, sample_request(), 500ms);
+        BOOST_TEST(out.diag.attempts == 1u);
+        BOOST_TEST(server.stats().requests == 1u); // the second call never reached the server
+        BOOST_TEST(!holder.done);
+
+        holder.signal.emit(net::cancellation_type::terminal);
+        BOOST_TEST_REQUIRE(co_await wait_until([&] { return holder.done; }, 2s));
+        BOOST_TEST(holder.ec == errc::cancelled);
+        auto after = co_await call(c, sample_request());
+        BOOST_TEST(!after.ec, after.diag.to_string());
+        BOOST_TEST(c.stats().in_use == 0u);
+    });
+}
+
+BOOST_FIXTURE_TEST_CASE(deadline_covers_connecting, io_fixture) {
+    run([&]() -> net::awaitable<void> {
+        silent_listener full(ioc, /*backlog_full=*/true);
+        client c(ioc.get_executor(), options_for_url(full.base_url(false)));
+        auto out = co_await expect_timeout(c, sample_request(), 600ms);
+        BOOST_TEST(out.diag.attempts == 1u);
+        BOOST_TEST(c.stats().connections_created == 0u);
+        expect_pool_empty(c);
+    });
+}
+
+BOOST_FIXTURE_TEST_CASE(connect_timeout_bounds_connecting_alone, io_fixture) {
+    run([&]() -> net::awaitable<void> {
+        silent_listener full(ioc, /*backlog_full=*/true);
+        client_options opts = options_for_url(full.base_url(false));
+        opts.pool.connect_timeout = 300ms;
+        opts.timeout = 10s;
+        client c(ioc.get_executor(), opts);
+        const auto start = steady::now();
+        auto out = co_await call(c, sample_request());
+        const ms elapsed = since(start);
+        BOOST_TEST(out.ec == errc::timeout, out.diag.to_string());
+        BOOST_TEST(out.diag.client_message.find("connect") != std::string::npos,
+                   out.diag.client_message);
+        BOOST_TEST(elapsed.count() >= 295);
+        // A phase timeout is not retried (see the report: retry.hpp's comment says it might be).
+        BOOST_TEST(elapsed.count() < 3000, "took " << elapsed.count() << " ms");
+        expect_pool_empty(c);
+    });
+}
+
+BOOST_FIXTURE_TEST_CASE(deadline_covers_the_tls_handshake, io_fixture) {
+    run([&]() -> net::awaitable<void> {
+        silent_listener silent(ioc);
+        client c(ioc.get_executor(), options_for_url(silent.base_url(true)));
+        auto out = co_await expect_timeout(c, sample_request(), 600ms);
+        BOOST_TEST(out.diag.attempts == 1u);
+        BOOST_TEST(c.stats().connections_created == 0u);
+        BOOST_TEST(c.stats().handshakes_full == 0u);
+        expect_pool_empty(c);
+    });
+}
+
+BOOST_FIXTURE_TEST_CASE(handshake_timeout_bounds_the_handshake_alone, io_fixture) {
+    run([&]() -> net::awaitable<void> {
+        silent_listener silent(ioc);
+        client_options opts = options_for_url(silent.base_url(true));
+        opts.pool.handshake_timeout = 300ms;
+        opts.timeout = 10s;
+        client c(ioc.get_executor(), opts);
+        const auto start = steady::now();
+        auto out = co_await call(c, sample_request());
+        const ms elapsed = since(start);
+        BOOST_TEST(out.ec == errc::timeout, out.diag.to_string());
+        BOOST_TEST(out.diag.client_message.find("handshake") != std::string::npos,
+                   out.diag.client_message);
+        BOOST_TEST(elapsed.count() >= 295);
+        BOOST_TEST(elapsed.count() < 3000, "took " << elapsed.count() << " ms");
+        expect_pool_empty(c);
+    });
+}
+
+BOOST_FIXTURE_TEST_CASE(deadline_covers_writing, io_fixture) {
+    run([&]() -> net::awaitable<void> {
+        silent_listener silent(ioc); // plain HTTP: connected at once, never reads
+        client c(ioc.get_executor(), options_for_url(silent.base_url(false)));
+        auto out = co_await expect_timeout(c, large_request(12), 800ms, 2000ms);
+        BOOST_TEST(out.diag.attempts == 1u);
+        BOOST_TEST(c.stats().connections_created == 1u);
+        expect_pool_empty(c);
+    });
+}
+
+BOOST_FIXTURE_TEST_CASE(deadline_covers_reading_from_a_silent_server, io_fixture) {
+    run([&]() -> net::awaitable<void> {
+        silent_listener silent(ioc); // the small request fits the buffers; no answer comes
+        client c(ioc.get_executor(), options_for_url(silent.base_url(false)));
+        auto out = co_await expect_timeout(c, sample_request(), 600ms);
+        BOOST_TEST(out.diag.attempts == 1u);
+        expect_pool_empty(c);
+    });
+}
+
+BOOST_FIXTURE_TEST_CASE(deadline_covers_reading_a_stalled_answer, emulator_fixture) {
+    run([&]() -> net::awaitable<void> {
+        client c(ioc.get_executor(), quick_retry_options(server));
+        auto warm = co_await call(c, sample_request()); // the stall hits a reused connection
+        BOOST_TEST_REQUIRE(!warm.ec);
+        server.push_fault(emulator::fault::stall());
+        auto out = co_await expect_timeout(c, sample_request(), 600ms);
+        BOOST_TEST(out.diag.attempts == 1u);
+        auto after = co_await call(c, sample_request());
+        BOOST_TEST(!after.ec, after.diag.to_string());
+        BOOST_TEST(c.stats().in_use == 0u);
+    });
+}
+
+BOOST_FIXTURE_TEST_CASE(retry_after_beyond_the_deadline_fails_at_once, emulator_fixture) {
+    // Waiting 30 s would overrun a 1 s deadline: the call reports the 503 it got at once
+    // instead of sleeping into its deadline (and never 30 s).
+    run([&]() -> net::awaitable<void> {
+        server.push_fault(emulator::fault::status(503, "", {{"Retry-After", "30"}}));
+        client c(ioc.get_executor(), quick_retry_options(server));
+        request req = sample_request();
+        req.timeout = 1s;
+        const auto start = steady::now();
+        auto out = co_await call(c, req);
+        const ms elapsed = since(start);
+        BOOST_TEST(out.ec == errc::server_error, out.diag.to_string());
+        BOOST_TEST(out.diag.http_status == 503u);
+        BOOST_TEST(out.diag.attempts == 1u);
+        BOOST_TEST(server.stats().requests == 1u);
+        BOOST_TEST(elapsed.count() < 1200, "took " << elapsed.count() << " ms");
+    });
+}
+
+BOOST_FIXTURE_TEST_CASE(deadline_bounds_the_whole_retry_loop, emulator_fixture) {
+    // Every answer is a 503 asking for 1 s: with a 2.5 s deadline there is room for three
+    // attempts (at about 0, 1 and 2 s), not for the ten allowed.
+    run([&]() -> net::awaitable<void> {
+        fault_script script;
+        script.reset({}, emulator::fault::status(503, "", {{"Retry-After", "1"}}));
+        server.set_fault_hook(script.hook());
+        client_options opts = quick_retry_options(server);
+        opts.retry.max_attempts = 10;
+        client c(ioc.get_executor(), opts);
+        request req = sample_request();
+        req.timeout = 2500ms;
+        const auto start = steady::now();
+        auto out = co_await call(c, req);
+        const ms elapsed = since(start);
+        BOOST_TEST(out.ec == errc::server_error, out.diag.to_string());
+        BOOST_TEST(out.diag.attempts == 3u, out.diag.attempt_history);
+        BOOST_TEST(script.count() == 3u);
+        BOOST_TEST(elapsed.count() >= 2000);
+        BOOST_TEST(elapsed.count() < 2500, "took " << elapsed.count() << " ms");
+    });
+}
+
+BOOST_AUTO_TEST_SUITE_END()
