@@ -1,4 +1,5 @@
 // rerank-emulator: a local DashScope rerank server for scripts, demos and offline development.
+#include <rerank/qwen3_tokenizer.hpp>
 #include <rerank/emulator/server.hpp>
 
 #include <csignal>
@@ -25,7 +26,9 @@ options:
   --tls-key PEM             private key of --tls-cert
   --api-key KEY             expected "Authorization: Bearer KEY" (default emulator-key)
   --no-auth                 accept requests without a key
-  --max-request-tokens N    token budget per request (default 120000)
+  --max-request-tokens N    token budget per request (default 120000), counted with the
+                            exact Qwen3 tokenizer: query_tokens x documents + document tokens
+  --approximate-tokens      count tokens as UTF-8 bytes (an upper bound) instead
   --max-documents N         documents per request (default 500)
   --scoring request|independent
                             BM25 over the request's documents (default), or each document
@@ -52,6 +55,8 @@ unsigned long long number(std::string_view option, const char* text, unsigned lo
 
 rerank::emulator::options parse(int argc, char** argv) {
     rerank::emulator::options opts;
+    // The executable enforces the limit as the real API does, with exact Qwen3 counts.
+    opts.count_tokens = [](std::string_view text) { return rerank::qwen3_tokenizer::builtin().count(text); };
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         const auto value = [&]() -> const char* {
@@ -76,6 +81,8 @@ rerank::emulator::options parse(int argc, char** argv) {
             opts.api_key.clear();
         } else if (arg == "--max-request-tokens") {
             opts.max_request_tokens = number(arg, value(), static_cast<unsigned long long>(-1));
+        } else if (arg == "--approximate-tokens") {
+            opts.count_tokens = rerank::emulator::approximate_token_count;
         } else if (arg == "--max-documents") {
             opts.max_documents = number(arg, value(), static_cast<unsigned long long>(-1));
         } else if (arg == "--threads") {
