@@ -1,6 +1,6 @@
 // rerank-emulator: a local DashScope rerank server for scripts, demos and offline development.
-#include <rerank/qwen3_tokenizer.hpp>
 #include <rerank/emulator/server.hpp>
+#include <rerank/qwen3_tokenizer.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -56,7 +56,9 @@ unsigned long long number(std::string_view option, const char* text, unsigned lo
 rerank::emulator::options parse(int argc, char** argv) {
     rerank::emulator::options opts;
     // The executable enforces the limit as the real API does, with exact Qwen3 counts.
-    opts.count_tokens = [](std::string_view text) { return rerank::qwen3_tokenizer::builtin().count(text); };
+    opts.count_tokens = [](std::string_view text) {
+        return rerank::qwen3_tokenizer::builtin().count(text);
+    };
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         const auto value = [&]() -> const char* {
