@@ -14,23 +14,38 @@ public:
 
     std::string message(int ev) const override {
         switch (static_cast<errc>(ev)) {
-        case errc::invalid_request: return "invalid request (refused before sending)";
-        case errc::bad_request: return "the server rejected the request";
+        case errc::invalid_request:
+            return "invalid request (refused before sending)";
+        case errc::bad_request:
+            return "the server rejected the request";
         case errc::authentication_failed:
             return "authentication failed: check the API key and that it belongs to this region";
-        case errc::permission_denied: return "permission denied for this model or workspace";
-        case errc::not_found: return "not found: check the model name, base URL and region";
-        case errc::request_too_large: return "request body too large for the server";
-        case errc::rate_limited: return "rate limited by the server; retry later";
-        case errc::quota_exceeded: return "quota exceeded or account in arrears (billing)";
-        case errc::server_error: return "the server failed or is overloaded";
-        case errc::redirect_not_followed: return "the server redirected; redirects are not followed";
-        case errc::unexpected_status: return "unexpected HTTP status";
-        case errc::bad_response: return "malformed or inconsistent response";
-        case errc::timeout: return "timed out";
-        case errc::tls_failure: return "TLS failure (certificate or handshake)";
-        case errc::connection_failed: return "connection failed";
-        case errc::cancelled: return "cancelled";
+        case errc::permission_denied:
+            return "permission denied for this model or workspace";
+        case errc::not_found:
+            return "not found: check the model name, base URL and region";
+        case errc::request_too_large:
+            return "request body too large for the server";
+        case errc::rate_limited:
+            return "rate limited by the server; retry later";
+        case errc::quota_exceeded:
+            return "quota exceeded or account in arrears (billing)";
+        case errc::server_error:
+            return "the server failed or is overloaded";
+        case errc::redirect_not_followed:
+            return "the server redirected; redirects are not followed";
+        case errc::unexpected_status:
+            return "unexpected HTTP status";
+        case errc::bad_response:
+            return "malformed or inconsistent response";
+        case errc::timeout:
+            return "timed out";
+        case errc::tls_failure:
+            return "TLS failure (certificate or handshake)";
+        case errc::connection_failed:
+            return "connection failed";
+        case errc::cancelled:
+            return "cancelled";
         }
         return "unknown rerank error";
     }
@@ -45,27 +60,45 @@ const boost::system::error_category& error_category() noexcept {
 
 const char* to_string(errc e) noexcept {
     switch (e) {
-    case errc::invalid_request: return "invalid_request";
-    case errc::bad_request: return "bad_request";
-    case errc::authentication_failed: return "authentication_failed";
-    case errc::permission_denied: return "permission_denied";
-    case errc::not_found: return "not_found";
-    case errc::request_too_large: return "request_too_large";
-    case errc::rate_limited: return "rate_limited";
-    case errc::quota_exceeded: return "quota_exceeded";
-    case errc::server_error: return "server_error";
-    case errc::redirect_not_followed: return "redirect_not_followed";
-    case errc::unexpected_status: return "unexpected_status";
-    case errc::bad_response: return "bad_response";
-    case errc::timeout: return "timeout";
-    case errc::tls_failure: return "tls_failure";
-    case errc::connection_failed: return "connection_failed";
-    case errc::cancelled: return "cancelled";
+    case errc::invalid_request:
+        return "invalid_request";
+    case errc::bad_request:
+        return "bad_request";
+    case errc::authentication_failed:
+        return "authentication_failed";
+    case errc::permission_denied:
+        return "permission_denied";
+    case errc::not_found:
+        return "not_found";
+    case errc::request_too_large:
+        return "request_too_large";
+    case errc::rate_limited:
+        return "rate_limited";
+    case errc::quota_exceeded:
+        return "quota_exceeded";
+    case errc::server_error:
+        return "server_error";
+    case errc::redirect_not_followed:
+        return "redirect_not_followed";
+    case errc::unexpected_status:
+        return "unexpected_status";
+    case errc::bad_response:
+        return "bad_response";
+    case errc::timeout:
+        return "timeout";
+    case errc::tls_failure:
+        return "tls_failure";
+    case errc::connection_failed:
+        return "connection_failed";
+    case errc::cancelled:
+        return "cancelled";
     }
     return "unknown";
 }
 
-std::ostream& operator<<(std::ostream& out, errc e) { return out << to_string(e); }
+std::ostream& operator<<(std::ostream& out, errc e) {
+    return out << to_string(e);
+}
 
 std::string diagnostics::to_string() const {
     std::string out;
@@ -95,7 +128,7 @@ std::string diagnostics::to_string() const {
 namespace {
 std::string what_of(error_code ec, const diagnostics& diag) {
     std::string out = ec.category() == error_category() ? to_string(static_cast<errc>(ec.value()))
-                                                         : ec.category().name();
+                                                        : ec.category().name();
     out += ": ";
     out += ec.message();
     std::string details = diag.to_string();

@@ -64,8 +64,8 @@ public:
     /// `result::document` views refer to `req.documents`.
     template <BOOST_ASIO_COMPLETION_TOKEN_FOR(handler_signature) CompletionToken>
     auto async_rerank(const request& req, diagnostics& diag, CompletionToken&& token) {
-        return boost::asio::async_initiate<CompletionToken, handler_signature>(
-            initiation{this}, token, &req, &diag);
+        return boost::asio::async_initiate<CompletionToken, handler_signature>(initiation{this},
+                                                                               token, &req, &diag);
     }
 
     /// As above, without diagnostics (the error code alone says what class of failure).

@@ -14,13 +14,13 @@ struct pool_stats {
     std::uint64_t in_use = 0;  ///< connections carrying an exchange (or connecting for a call)
     std::uint64_t waiting = 0; ///< calls queued for a connection
     // Counters.
-    std::uint64_t connections_created = 0;  ///< successful connects (TCP, and TLS if https)
-    std::uint64_t connections_reused = 0;   ///< exchanges that took an idle connection
-    std::uint64_t closed_by_peer = 0;       ///< idle connections found closed by the server
-    std::uint64_t handshakes_full = 0;      ///< TLS handshakes without session resumption
-    std::uint64_t handshakes_resumed = 0;   ///< TLS handshakes that resumed a session
-    std::uint64_t attempts = 0;             ///< HTTP exchanges begun
-    std::uint64_t retries = 0;              ///< attempts after the first of their call
+    std::uint64_t connections_created = 0; ///< successful connects (TCP, and TLS if https)
+    std::uint64_t connections_reused = 0;  ///< exchanges that took an idle connection
+    std::uint64_t closed_by_peer = 0;      ///< idle connections found closed by the server
+    std::uint64_t handshakes_full = 0;     ///< TLS handshakes without session resumption
+    std::uint64_t handshakes_resumed = 0;  ///< TLS handshakes that resumed a session
+    std::uint64_t attempts = 0;            ///< HTTP exchanges begun
+    std::uint64_t retries = 0;             ///< attempts after the first of their call
 };
 
 } // namespace rerank

@@ -66,7 +66,8 @@ std::optional<double> parse_seconds(const std::string& text) {
 
 } // namespace
 
-std::optional<std::string> parse_rank_command(const std::vector<std::string>& args, rank_command& out) {
+std::optional<std::string> parse_rank_command(const std::vector<std::string>& args,
+                                              rank_command& out) {
     bool documents_given = false;
     for (std::size_t i = 0; i < args.size(); ++i) {
         const std::string& flag = args[i];
@@ -80,10 +81,11 @@ std::optional<std::string> parse_rank_command(const std::vector<std::string>& ar
             out.table = true;
             continue;
         }
-        if (flag == "--query" || flag == "--query-file" || flag == "--documents" || flag == "--top-n" ||
-            flag == "--instruct" || flag == "--model" || flag == "--base-url" || flag == "--dialect" ||
-            flag == "--api-key-env" || flag == "--ca-file" || flag == "--timeout" ||
-            flag == "--max-attempts" || flag == "--max-request-tokens" || flag == "--max-documents" ||
+        if (flag == "--query" || flag == "--query-file" || flag == "--documents" ||
+            flag == "--top-n" || flag == "--instruct" || flag == "--model" ||
+            flag == "--base-url" || flag == "--dialect" || flag == "--api-key-env" ||
+            flag == "--ca-file" || flag == "--timeout" || flag == "--max-attempts" ||
+            flag == "--max-request-tokens" || flag == "--max-documents" ||
             flag == "--concurrency") {
             v = value();
             if (!v)
@@ -150,7 +152,8 @@ std::optional<std::string> parse_rank_command(const std::vector<std::string>& ar
     return std::nullopt;
 }
 
-std::optional<std::string> parse_tokens_command(const std::vector<std::string>& args, tokens_command& out) {
+std::optional<std::string> parse_tokens_command(const std::vector<std::string>& args,
+                                                tokens_command& out) {
     bool path_given = false;
     for (const auto& arg : args) {
         if (arg == "--estimate") {

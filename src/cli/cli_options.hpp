@@ -13,17 +13,17 @@ namespace rerank::cli {
 /// Exit codes: a stable interface that scripts rely on.
 enum exit_code : int {
     exit_ok = 0,
-    exit_failure = 1,      ///< unexpected internal failure
-    exit_bad_input = 2,    ///< bad arguments or input; nothing was sent
-    exit_api_error = 3,    ///< the API answered with an error (or an unusable answer)
-    exit_network = 4,      ///< network, TLS or timeout
+    exit_failure = 1,   ///< unexpected internal failure
+    exit_bad_input = 2, ///< bad arguments or input; nothing was sent
+    exit_api_error = 3, ///< the API answered with an error (or an unusable answer)
+    exit_network = 4,   ///< network, TLS or timeout
 };
 
 /// `rerank [rank]` arguments.
 struct rank_command {
     std::optional<std::string> query;
     std::optional<std::string> query_file;
-    std::string documents_path;          ///< "-" = stdin
+    std::string documents_path; ///< "-" = stdin
     std::optional<std::size_t> top_n;
     std::optional<std::string> instruct;
     std::optional<std::string> model;
@@ -48,10 +48,12 @@ struct tokens_command {
 
 /// Parses `argv` (without the program name) into `out`; on failure returns a message for
 /// stderr. Numbers must be whole and in range; unknown flags and missing values are errors.
-std::optional<std::string> parse_rank_command(const std::vector<std::string>& args, rank_command& out);
+std::optional<std::string> parse_rank_command(const std::vector<std::string>& args,
+                                              rank_command& out);
 
 /// Parses the arguments after `tokens`.
-std::optional<std::string> parse_tokens_command(const std::vector<std::string>& args, tokens_command& out);
+std::optional<std::string> parse_tokens_command(const std::vector<std::string>& args,
+                                                tokens_command& out);
 
 /// The usage text printed by `--help`.
 const char* usage_text();

@@ -52,7 +52,8 @@ int run_rank(const std::vector<std::string>& args) {
     } else {
         std::ifstream in(cmd.documents_path, std::ios::binary);
         if (!in)
-            return fail(exit_bad_input, "cannot open the documents file '" + cmd.documents_path + "'");
+            return fail(exit_bad_input,
+                        "cannot open the documents file '" + cmd.documents_path + "'");
         problem = read_json_lines(in, req.documents);
     }
     if (problem)
@@ -72,7 +73,8 @@ int run_rank(const std::vector<std::string>& args) {
     if (cmd.ca_file)
         opts.tls.ca_file = *cmd.ca_file;
     if (cmd.timeout_seconds)
-        opts.timeout = std::chrono::milliseconds(static_cast<long long>(*cmd.timeout_seconds * 1000.0));
+        opts.timeout =
+            std::chrono::milliseconds(static_cast<long long>(*cmd.timeout_seconds * 1000.0));
     if (cmd.max_attempts)
         opts.retry.max_attempts = *cmd.max_attempts;
     if (cmd.max_request_tokens || cmd.max_documents) {

@@ -55,8 +55,8 @@ void write_response_table(std::ostream& out, const rerank::response& res) {
         text.push_back('\n');
     }
     text += "model " + res.model + ", " + std::to_string(res.requests) +
-            (res.requests == 1 ? " request, " : " requests, ") + std::to_string(res.usage.total_tokens) +
-            " tokens\n";
+            (res.requests == 1 ? " request, " : " requests, ") +
+            std::to_string(res.usage.total_tokens) + " tokens\n";
     out << text;
 }
 
@@ -64,12 +64,15 @@ int exit_code_for(rerank::error_code ec) {
     if (ec.category() != rerank::error_category())
         return exit_network;
     switch (static_cast<rerank::errc>(ec.value())) {
-    case errc::invalid_request: return exit_bad_input;
+    case errc::invalid_request:
+        return exit_bad_input;
     case errc::timeout:
     case errc::tls_failure:
     case errc::connection_failed:
-    case errc::cancelled: return exit_network;
-    default: return exit_api_error;
+    case errc::cancelled:
+        return exit_network;
+    default:
+        return exit_api_error;
     }
 }
 

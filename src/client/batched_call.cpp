@@ -24,8 +24,9 @@ bool says_request_too_large(error_code ec, const diagnostics& diag) {
     if (ec != errc::bad_request)
         return false;
     const std::string& m = diag.provider_message;
-    return m.find("input length") != std::string::npos || m.find("batch size") != std::string::npos ||
-           m.find("too large") != std::string::npos || m.find("too long") != std::string::npos;
+    return m.find("input length") != std::string::npos ||
+           m.find("batch size") != std::string::npos || m.find("too large") != std::string::npos ||
+           m.find("too long") != std::string::npos;
 }
 
 std::string describe_range(batch b) {
@@ -74,7 +75,8 @@ net::awaitable<error_code> rerank_call::run_batched(const batch_plan& plan, resp
     }
     if (control_.stopped() != call_control::stop_reason::none)
         co_return stop_error(control_, diag_);
-    co_return batching::merge_responses(request_, std::move(state.parts), request_.top_n, out, diag_);
+    co_return batching::merge_responses(request_, std::move(state.parts), request_.top_n, out,
+                                        diag_);
 }
 
 net::awaitable<void> rerank_call::batch_worker(batch_state& state) {
@@ -116,10 +118,13 @@ net::awaitable<void> rerank_call::batch_worker(batch_state& state) {
             // The first failure fails the whole call (never a silent partial ranking) and
             // stops the sibling sub-requests.
             state.failed = true;
-            state.error = control_.stopped() != call_control::stop_reason::none ? stop_error(control_, diag) : ec;
+            state.error = control_.stopped() != call_control::stop_reason::none
+                              ? stop_error(control_, diag)
+                              : ec;
             state.diag = std::move(diag);
-            state.diag.client_message = "the sub-request for " + describe_range(range) + " failed" +
-                                        (state.diag.client_message.empty() ? "" : ": " + state.diag.client_message);
+            state.diag.client_message =
+                "the sub-request for " + describe_range(range) + " failed" +
+                (state.diag.client_message.empty() ? "" : ": " + state.diag.client_message);
             for (auto* sibling : std::vector<call_control*>(sub_controls_))
                 if (sibling != &control)
                     sibling->request_stop(call_control::stop_reason::cancelled);

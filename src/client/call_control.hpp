@@ -46,7 +46,8 @@ public:
     /// was already stopped.
     class waiting_guard {
     public:
-        waiting_guard(call_control& control, interrupter what) : control_(control) {
+        waiting_guard(call_control& control, interrupter what)
+            : control_(control) {
             control_.current_ = what;
             if (control_.stop_ != stop_reason::none) {
                 control_.current_ = {};

@@ -32,13 +32,18 @@ client& client::operator=(client&& other) noexcept {
     return *this;
 }
 
-client::executor_type client::get_executor() const noexcept { return impl_->executor; }
+client::executor_type client::get_executor() const noexcept {
+    return impl_->executor;
+}
 
-const client_options& client::options() const noexcept { return impl_->options; }
+const client_options& client::options() const noexcept {
+    return impl_->options;
+}
 
 void client::start_rerank(const request& req, diagnostics* diag,
                           net::any_completion_handler<handler_signature> handler) {
-    detail::rerank_call::start(std::make_shared<detail::rerank_call>(impl_, req, diag, std::move(handler)));
+    detail::rerank_call::start(
+        std::make_shared<detail::rerank_call>(impl_, req, diag, std::move(handler)));
 }
 
 net::awaitable<response> client::rerank(const request& req) {
@@ -52,6 +57,8 @@ void client::cancel() {
     net::post(impl_->strand, [impl = impl_] { impl->cancel_all(); });
 }
 
-pool_stats client::stats() const { return impl_->counters.snapshot(); }
+pool_stats client::stats() const {
+    return impl_->counters.snapshot();
+}
 
 } // namespace rerank

@@ -32,7 +32,7 @@ public:
     client_impl(boost::asio::any_io_executor ex, client_options opts);
     ~client_impl();
 
-    boost::asio::any_io_executor executor;  ///< the executor the client was given
+    boost::asio::any_io_executor executor; ///< the executor the client was given
     boost::asio::strand<boost::asio::any_io_executor> strand;
     const client_options options;
     /// Set when the options are unusable; every call then fails with it.

@@ -18,8 +18,8 @@ using net::as_tuple;
 using net::use_awaitable;
 using clock = std::chrono::steady_clock;
 
-rerank_call::rerank_call(std::shared_ptr<client_impl> client, const request& req, diagnostics* diag_out,
-                         handler_type handler)
+rerank_call::rerank_call(std::shared_ptr<client_impl> client, const request& req,
+                         diagnostics* diag_out, handler_type handler)
     : client_(std::move(client))
     , request_(req)
     , diag_out_(diag_out)
@@ -69,7 +69,8 @@ void rerank_call::stop(call_control::stop_reason why) {
 
 error_code rerank_call::stop_error(const call_control& control, diagnostics& diag) const {
     if (control.stopped() == call_control::stop_reason::deadline) {
-        diag.client_message = "the call's deadline (" + std::to_string(timeout_.count()) + " ms) expired";
+        diag.client_message =
+            "the call's deadline (" + std::to_string(timeout_.count()) + " ms) expired";
         return errc::timeout;
     }
     diag.client_message = "the call was cancelled";
@@ -127,10 +128,12 @@ net::awaitable<error_code> rerank_call::plan(batch_plan& out) {
 wire_request rerank_call::make_wire(const batch_plan& plan, batch range,
                                     std::vector<std::string>& truncated) const {
     wire_request wire;
-    wire.model = request_.model ? std::string_view(*request_.model) : std::string_view(client_->options.model);
+    wire.model = request_.model ? std::string_view(*request_.model)
+                                : std::string_view(client_->options.model);
     wire.query = plan.query_text(request_);
     if (plan.document_bytes.empty()) {
-        wire.documents = std::span<const std::string>(request_.documents).subspan(range.first, range.count);
+        wire.documents =
+            std::span<const std::string>(request_.documents).subspan(range.first, range.count);
     } else {
         truncated.clear();
         for (std::size_t i = range.first; i < range.first + range.count; ++i)
@@ -163,8 +166,10 @@ net::awaitable<error_code> rerank_call::run_single(const batch_plan& plan, respo
     co_return error_code{};
 }
 
-net::awaitable<error_code> rerank_call::exchange_with_retries(call_control& control, const wire_request& wire,
-                                                              decoded_response& decoded, diagnostics& diag) {
+net::awaitable<error_code> rerank_call::exchange_with_retries(call_control& control,
+                                                              const wire_request& wire,
+                                                              decoded_response& decoded,
+                                                              diagnostics& diag) {
     auto buffer = client_->take_request_buffer();
     const request_head_fields head{client_->request_target, client_->target.host_header,
                                    client_->options.api_key, client_->options.user_agent,
@@ -191,7 +196,8 @@ net::awaitable<error_code> rerank_call::exchange_with_retries(call_control& cont
         }
         diag.attempt_history += (diag.attempt_history.empty() ? "" : "\n");
         diag.attempt_history += "attempt " + std::to_string(diag.attempts) + ": " +
-                                to_string(static_cast<errc>(ec.value())) + " (" + diag.to_string() + ")";
+                                to_string(static_cast<errc>(ec.value())) + " (" + diag.to_string() +
+                                ")";
         client_->budget.on_failure();
         if (!retryable || attempt >= max_attempts || !client_->budget.allows_retry())
             break;
@@ -207,10 +213,10 @@ net::awaitable<error_code> rerank_call::exchange_with_retries(call_control& cont
     co_return ec;
 }
 
-net::awaitable<error_code> rerank_call::attempt_once(call_control& control, const request_buffer& buffer,
-                                                     const wire_request& wire, decoded_response& decoded,
-                                                     diagnostics& diag, bool& retryable,
-                                                     std::optional<millis>& server_wait) {
+net::awaitable<error_code>
+rerank_call::attempt_once(call_control& control, const request_buffer& buffer,
+                          const wire_request& wire, decoded_response& decoded, diagnostics& diag,
+                          bool& retryable, std::optional<millis>& server_wait) {
     auto& pool = *client_->pool;
     // A reused connection that the server closed while idle fails before any response byte:
     // the server never saw the request, so it goes again on a fresh connection at once, even
@@ -234,10 +240,12 @@ net::awaitable<error_code> rerank_call::attempt_once(call_control& control, cons
         }
         {
             call_control::waiting_guard guard(control, interrupter::close_of(*conn));
-            ec = co_await conn->exchange(buffer.wire(), deadline_, client_->options.max_response_bytes, diag);
+            ec = co_await conn->exchange(buffer.wire(), deadline_,
+                                         client_->options.max_response_bytes, diag);
         }
         if (ec) {
-            const bool stale = reused && conn->failed_before_response() && ec == errc::connection_failed;
+            const bool stale =
+                reused && conn->failed_before_response() && ec == errc::connection_failed;
             pool.release(std::move(conn));
             if (stale && stale_retry_left && control.stopped() == call_control::stop_reason::none) {
                 stale_retry_left = false;
@@ -251,8 +259,8 @@ net::awaitable<error_code> rerank_call::attempt_once(call_control& control, cons
         response_message& msg = conn->response();
         diag.http_status = msg.status;
         if (msg.status >= 200 && msg.status < 300) {
-            ec = client_->decoder.decode(client_->options.dialect, msg.body, wire.documents.size(), wire.top_n,
-                                         decoded, diag);
+            ec = client_->decoder.decode(client_->options.dialect, msg.body, wire.documents.size(),
+                                         wire.top_n, decoded, diag);
             if (!ec && decoded.id.empty())
                 decoded.id = msg.request_id;
             if (ec && diag.request_id.empty())
@@ -267,7 +275,8 @@ net::awaitable<error_code> rerank_call::attempt_once(call_control& control, cons
         diag.location = msg.location;
         ec = classify_status(msg.status, diag);
         retryable = is_retryable_status(msg.status, diag);
-        server_wait = parse_retry_after(msg.retry_after, msg.retry_after_ms, std::chrono::system_clock::now());
+        server_wait = parse_retry_after(msg.retry_after, msg.retry_after_ms,
+                                        std::chrono::system_clock::now());
         pool.release(std::move(conn));
         co_return ec;
     }
@@ -296,11 +305,12 @@ void rerank_call::complete(error_code ec, response res) {
     // clearing it from the strand could race with an emit on another thread.
     auto executor = net::get_associated_executor(handler_, client_->executor);
     auto slot = net::get_associated_cancellation_slot(handler_);
-    net::dispatch(executor, [handler = std::move(handler_), slot, ec, res = std::move(res)]() mutable {
-        if (slot.is_connected())
-            slot.clear();
-        std::move(handler)(ec, std::move(res));
-    });
+    net::dispatch(executor,
+                  [handler = std::move(handler_), slot, ec, res = std::move(res)]() mutable {
+                      if (slot.is_connected())
+                          slot.clear();
+                      std::move(handler)(ec, std::move(res));
+                  });
     work_.reset();
 }
 

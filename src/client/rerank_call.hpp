@@ -45,18 +45,21 @@ private:
     boost::asio::awaitable<error_code> plan(batch_plan& out);
     /// The content of the HTTP request for documents `range` (client-truncated texts are
     /// copied into `truncated`; otherwise the caller's strings are viewed in place).
-    wire_request make_wire(const batch_plan& plan, batch range, std::vector<std::string>& truncated) const;
+    wire_request make_wire(const batch_plan& plan, batch range,
+                           std::vector<std::string>& truncated) const;
     boost::asio::awaitable<error_code> run_single(const batch_plan& plan, response& out);
     /// Runs the sub-requests of a split call concurrently and merges them.
     boost::asio::awaitable<error_code> run_batched(const batch_plan& plan, response& out);
     boost::asio::awaitable<void> batch_worker(batch_state& state);
     /// One HTTP request with its retries: acquire, exchange, decode; backoff between attempts.
-    boost::asio::awaitable<error_code> exchange_with_retries(call_control& control, const wire_request& wire,
-                                                             decoded_response& decoded, diagnostics& diag);
-    boost::asio::awaitable<error_code> attempt_once(call_control& control, const request_buffer& buffer,
-                                                    const wire_request& wire, decoded_response& decoded,
-                                                    diagnostics& diag, bool& retryable,
-                                                    std::optional<millis>& server_wait);
+    boost::asio::awaitable<error_code> exchange_with_retries(call_control& control,
+                                                             const wire_request& wire,
+                                                             decoded_response& decoded,
+                                                             diagnostics& diag);
+    boost::asio::awaitable<error_code>
+    attempt_once(call_control& control, const request_buffer& buffer, const wire_request& wire,
+                 decoded_response& decoded, diagnostics& diag, bool& retryable,
+                 std::optional<millis>& server_wait);
     /// Waits `delay` unless the call stops first; false when it stopped.
     boost::asio::awaitable<bool> sleep(call_control& control, millis delay);
     error_code stop_error(const call_control& control, diagnostics& diag) const;

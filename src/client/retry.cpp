@@ -13,8 +13,10 @@ bool is_retryable(error_code ec) noexcept {
     switch (static_cast<errc>(ec.value())) {
     case errc::connection_failed:
     case errc::rate_limited:
-    case errc::server_error: return true;
-    default: return false;
+    case errc::server_error:
+        return true;
+    default:
+        return false;
     }
 }
 
@@ -38,7 +40,9 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
                                              "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
     if (text.size() != 29 || text[3] != ',' || text.substr(26) != "GMT")
         return std::nullopt;
-    auto number = [&](std::size_t pos, std::size_t len) { return parse_non_negative(text.substr(pos, len)); };
+    auto number = [&](std::size_t pos, std::size_t len) {
+        return parse_non_negative(text.substr(pos, len));
+    };
     auto day = number(5, 2), year = number(12, 4), hour = number(17, 2), minute = number(20, 2),
          second = number(23, 2);
     int month = -1;
@@ -62,7 +66,8 @@ std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string
 
 } // namespace
 
-std::optional<millis> parse_retry_after(std::string_view retry_after, std::string_view retry_after_ms,
+std::optional<millis> parse_retry_after(std::string_view retry_after,
+                                        std::string_view retry_after_ms,
                                         std::chrono::system_clock::time_point now) {
     if (auto ms = parse_non_negative(retry_after_ms))
         return millis(*ms);
@@ -80,7 +85,8 @@ std::optional<millis> parse_retry_after(std::string_view retry_after, std::strin
 millis backoff_delay(const retry_policy& policy, unsigned retry, double unit_random) noexcept {
     const double cap = static_cast<double>(policy.max_backoff.count());
     const double exponent = std::min(retry == 0 ? 0.0 : static_cast<double>(retry - 1), 62.0);
-    const double ceiling = std::min(cap, static_cast<double>(policy.initial_backoff.count()) * std::exp2(exponent));
+    const double ceiling =
+        std::min(cap, static_cast<double>(policy.initial_backoff.count()) * std::exp2(exponent));
     const double jitter = std::clamp(unit_random, 0.0, 1.0);
     return millis(static_cast<long long>(ceiling * jitter));
 }

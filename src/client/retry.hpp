@@ -19,7 +19,8 @@ bool is_retryable(error_code ec) noexcept;
 
 /// The wait a server asked for: `retry-after-ms` (milliseconds) wins over `Retry-After`
 /// (delta-seconds or an HTTP date, relative to `now`). nullopt when absent or unparsable.
-std::optional<millis> parse_retry_after(std::string_view retry_after, std::string_view retry_after_ms,
+std::optional<millis> parse_retry_after(std::string_view retry_after,
+                                        std::string_view retry_after_ms,
                                         std::chrono::system_clock::time_point now);
 
 /// Exponential backoff with full jitter before retry number `retry` (1 = first retry):
@@ -37,7 +38,9 @@ millis next_delay(const retry_policy& policy, unsigned retry, double unit_random
 class retry_budget {
 public:
     explicit retry_budget(double tokens = 10, double refill = 0.1) noexcept
-        : max_(tokens > 0 ? tokens : 1), tokens_(max_), refill_(refill) {}
+        : max_(tokens > 0 ? tokens : 1)
+        , tokens_(max_)
+        , refill_(refill) {}
 
     void on_failure() noexcept { tokens_ = tokens_ >= 1 ? tokens_ - 1 : 0; }
     void on_success() noexcept { tokens_ = tokens_ + refill_ < max_ ? tokens_ + refill_ : max_; }

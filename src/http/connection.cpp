@@ -70,11 +70,10 @@ SSL_SESSION* connection::take_new_session() {
     return copy;
 }
 
-net::awaitable<error_code> connection::open(const endpoint& ep,
-                                            const net::ip::tcp::resolver::results_type& addresses,
-                                            clock::time_point deadline, clock::duration connect_timeout,
-                                            clock::duration handshake_timeout, SSL_SESSION* resume,
-                                            diagnostics& diag) {
+net::awaitable<error_code>
+connection::open(const endpoint& ep, const net::ip::tcp::resolver::results_type& addresses,
+                 clock::time_point deadline, clock::duration connect_timeout,
+                 clock::duration handshake_timeout, SSL_SESSION* resume, diagnostics& diag) {
     // Offered now, before the first suspension: the SSL object takes its own reference, while
     // the pool may free `resume` (replacing it with a newer session) while this one connects.
     if (tls_stream_ && resume)
@@ -115,14 +114,14 @@ net::awaitable<error_code> connection::open(const endpoint& ep,
 
 template <class Stream>
 net::awaitable<error_code> connection::exchange_on(Stream& stream, std::string_view wire,
-                                                   clock::time_point deadline, std::size_t body_limit,
-                                                   diagnostics& diag) {
+                                                   clock::time_point deadline,
+                                                   std::size_t body_limit, diagnostics& diag) {
     reusable_ = false;
     failed_before_response_ = true;
     auto& tcp = lowest();
     tcp.expires_at(deadline);
-    auto [write_ec, written] =
-        co_await net::async_write(stream, net::buffer(wire.data(), wire.size()), as_tuple(use_awaitable));
+    auto [write_ec, written] = co_await net::async_write(
+        stream, net::buffer(wire.data(), wire.size()), as_tuple(use_awaitable));
     if (write_ec)
         co_return classify_io_error(write_ec, "write", diag);
 
@@ -164,7 +163,8 @@ error_code classify_io_error(const error_code& io, std::string_view phase, diagn
     }
     if (io == net::error::operation_aborted)
         return errc::cancelled;
-    if (io.category() == beast::http::make_error_code(beast::http::error::end_of_stream).category()) {
+    if (io.category() ==
+        beast::http::make_error_code(beast::http::error::end_of_stream).category()) {
         // Truncated bodies (end of stream mid-message) are connection failures; the rest
         // are malformed HTTP.
         if (io == beast::http::error::end_of_stream || io == beast::http::error::partial_message)

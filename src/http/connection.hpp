@@ -36,8 +36,8 @@ public:
     /// past `deadline`.
     boost::asio::awaitable<error_code>
     open(const endpoint& ep, const boost::asio::ip::tcp::resolver::results_type& addresses,
-         clock::time_point deadline, clock::duration connect_timeout, clock::duration handshake_timeout,
-         SSL_SESSION* resume, diagnostics& diag);
+         clock::time_point deadline, clock::duration connect_timeout,
+         clock::duration handshake_timeout, SSL_SESSION* resume, diagnostics& diag);
 
     /// Sends `wire` (a complete request) and reads the response into `response()`.
     boost::asio::awaitable<error_code> exchange(std::string_view wire, clock::time_point deadline,
@@ -68,8 +68,8 @@ private:
     boost::beast::tcp_stream& lowest() noexcept;
     template <class Stream>
     boost::asio::awaitable<error_code> exchange_on(Stream& stream, std::string_view wire,
-                                                   clock::time_point deadline, std::size_t body_limit,
-                                                   diagnostics& diag);
+                                                   clock::time_point deadline,
+                                                   std::size_t body_limit, diagnostics& diag);
 
     std::optional<boost::asio::ssl::stream<boost::beast::tcp_stream>> tls_stream_;
     std::optional<boost::beast::tcp_stream> plain_stream_;

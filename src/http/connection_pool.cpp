@@ -32,7 +32,8 @@ connection_pool::~connection_pool() {
         SSL_SESSION_free(session);
 }
 
-net::awaitable<error_code> connection_pool::acquire(call_control& control, clock::time_point deadline,
+net::awaitable<error_code> connection_pool::acquire(call_control& control,
+                                                    clock::time_point deadline,
                                                     std::unique_ptr<connection>& out, bool& reused,
                                                     diagnostics& diag) {
     for (;;) {
@@ -93,7 +94,8 @@ net::awaitable<error_code> connection_pool::acquire(call_control& control, clock
     }
 }
 
-net::awaitable<error_code> connection_pool::connect_new(call_control& control, clock::time_point deadline,
+net::awaitable<error_code> connection_pool::connect_new(call_control& control,
+                                                        clock::time_point deadline,
                                                         std::unique_ptr<connection>& out,
                                                         diagnostics& diag) {
     // The caller has counted this connection in open_ already; every failure gives the slot
@@ -109,7 +111,8 @@ net::awaitable<error_code> connection_pool::connect_new(call_control& control, c
         auto address = net::ip::make_address(endpoint_.host, literal_ec);
         if (!literal_ec) {
             addresses_ = net::ip::tcp::resolver::results_type::create(
-                net::ip::tcp::endpoint(address, static_cast<unsigned short>(std::stoi(endpoint_.port))),
+                net::ip::tcp::endpoint(address,
+                                       static_cast<unsigned short>(std::stoi(endpoint_.port))),
                 endpoint_.host, endpoint_.port);
         } else {
             net::ip::tcp::resolver resolver(strand_);

@@ -33,8 +33,9 @@ class connection_pool : public std::enable_shared_from_this<connection_pool> {
 public:
     using clock = std::chrono::steady_clock;
 
-    connection_pool(boost::asio::any_io_executor strand, endpoint ep, boost::asio::ssl::context* tls,
-                    const pool_options& opts, pool_counters& counters);
+    connection_pool(boost::asio::any_io_executor strand, endpoint ep,
+                    boost::asio::ssl::context* tls, const pool_options& opts,
+                    pool_counters& counters);
     ~connection_pool();
 
     /// Gets a connection for `control`'s call: an idle one, a new one, or one released by
@@ -57,14 +58,17 @@ public:
 private:
     struct waiter {
         enum class outcome { waiting, handed_connection, may_connect };
-        explicit waiter(const boost::asio::any_io_executor& ex) : timer(ex) {}
+        explicit waiter(const boost::asio::any_io_executor& ex)
+            : timer(ex) {}
         boost::asio::steady_timer timer;
         outcome state = outcome::waiting;
         std::unique_ptr<connection> conn;
     };
 
-    boost::asio::awaitable<error_code> connect_new(call_control& control, clock::time_point deadline,
-                                                   std::unique_ptr<connection>& out, diagnostics& diag);
+    boost::asio::awaitable<error_code> connect_new(call_control& control,
+                                                   clock::time_point deadline,
+                                                   std::unique_ptr<connection>& out,
+                                                   diagnostics& diag);
     std::unique_ptr<connection> take_idle();
     void discard(std::unique_ptr<connection> conn);
     void serve_next_waiter(std::unique_ptr<connection> conn);

@@ -30,9 +30,14 @@ error_code parse_endpoint(std::string_view base_url, endpoint& out, diagnostics&
     ep.tls = scheme == boost::urls::scheme::https;
     switch (url.host_type()) {
     case boost::urls::host_type::name:
-    case boost::urls::host_type::ipv4: ep.host = url.encoded_host(); break;
-    case boost::urls::host_type::ipv6: ep.host = url.host_address(); break;
-    default: return refuse(diag, base_url, "no usable host");
+    case boost::urls::host_type::ipv4:
+        ep.host = url.encoded_host();
+        break;
+    case boost::urls::host_type::ipv6:
+        ep.host = url.host_address();
+        break;
+    default:
+        return refuse(diag, base_url, "no usable host");
     }
     if (ep.host.empty())
         return refuse(diag, base_url, "no host");

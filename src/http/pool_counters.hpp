@@ -20,7 +20,9 @@ struct pool_counters {
     }
 
     pool_stats snapshot() const noexcept {
-        auto get = [](const std::atomic<std::uint64_t>& c) { return c.load(std::memory_order_relaxed); };
+        auto get = [](const std::atomic<std::uint64_t>& c) {
+            return c.load(std::memory_order_relaxed);
+        };
         pool_stats s;
         s.open = get(open);
         s.idle = get(idle);

@@ -9,11 +9,11 @@ namespace rerank::detail {
 
 /// What goes into the request head besides the body's length.
 struct request_head_fields {
-    std::string_view target;      ///< "/compatible-api/v1/reranks"
-    std::string_view host;        ///< Host header value
-    std::string_view api_key;     ///< sent as "Authorization: Bearer <key>" when non-empty
-    std::string_view user_agent;  ///< omitted when empty
-    std::string_view workspace;   ///< "X-DashScope-WorkSpace", omitted when empty
+    std::string_view target;     ///< "/compatible-api/v1/reranks"
+    std::string_view host;       ///< Host header value
+    std::string_view api_key;    ///< sent as "Authorization: Bearer <key>" when non-empty
+    std::string_view user_agent; ///< omitted when empty
+    std::string_view workspace;  ///< "X-DashScope-WorkSpace", omitted when empty
 };
 
 /// One buffer holding `head + body`: the body is encoded after a reserved gap, then the head

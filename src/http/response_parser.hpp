@@ -35,7 +35,10 @@ struct response_message {
 /// container (which allocates per header). One parser per exchange; the message outlives it.
 class response_parser final : public boost::beast::http::basic_parser<false> {
 public:
-    explicit response_parser(response_message& msg) : msg_(msg) { msg_.clear(); }
+    explicit response_parser(response_message& msg)
+        : msg_(msg) {
+        msg_.clear();
+    }
 
 private:
     using field = boost::beast::http::field;
@@ -47,8 +50,7 @@ private:
     void on_response_impl(int code, sv, int, error_code&) override {
         msg_.status = static_cast<unsigned>(code);
     }
-    void on_field_impl(field name, sv name_string, sv value,
-                       error_code&) override;
+    void on_field_impl(field name, sv name_string, sv value, error_code&) override;
     void on_header_impl(error_code&) override { msg_.keep_alive = keep_alive(); }
     void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
         if (length)

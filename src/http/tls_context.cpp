@@ -5,15 +5,16 @@
 
 namespace rerank::detail {
 
-error_code make_tls_context(const tls_options& opts, std::unique_ptr<boost::asio::ssl::context>& out,
-                            diagnostics& diag) {
+error_code make_tls_context(const tls_options& opts,
+                            std::unique_ptr<boost::asio::ssl::context>& out, diagnostics& diag) {
     namespace ssl = boost::asio::ssl;
     auto ctx = std::make_unique<ssl::context>(ssl::context::tls_client);
     ctx->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
                      ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1);
     SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_2_VERSION);
     // Sessions are kept by each connection pool and offered on new connections (resumption).
-    SSL_CTX_set_session_cache_mode(ctx->native_handle(), SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
+    SSL_CTX_set_session_cache_mode(ctx->native_handle(),
+                                   SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
 
     if (opts.insecure_skip_verification) {
         ctx->set_verify_mode(ssl::verify_none);
@@ -44,7 +45,8 @@ std::string describe_tls_error(SSL* ssl, const error_code& ec) {
     if (ssl) {
         long result = SSL_get_verify_result(ssl);
         if (result != X509_V_OK)
-            return std::string("certificate verify failed: ") + X509_verify_cert_error_string(result);
+            return std::string("certificate verify failed: ") +
+                   X509_verify_cert_error_string(result);
     }
     return "TLS handshake failed: " + ec.message();
 }

@@ -14,8 +14,8 @@ namespace rerank::detail {
 /// Builds a client context: TLS 1.2 minimum, peer verification against the system store and
 /// `opts.ca_file` (unless verification is explicitly switched off). An unreadable CA file is
 /// `errc::invalid_request`.
-error_code make_tls_context(const tls_options& opts, std::unique_ptr<boost::asio::ssl::context>& out,
-                            diagnostics& diag);
+error_code make_tls_context(const tls_options& opts,
+                            std::unique_ptr<boost::asio::ssl::context>& out, diagnostics& diag);
 
 /// Describes a failed handshake for people: OpenSSL's verification result when there is one
 /// ("certificate verify failed: Hostname mismatch"), the error text otherwise.

@@ -23,17 +23,23 @@ const std::string documents_jsonl = R"({"text": "Paris is the capital of France.
 "Reranking improves search results."
 )";
 
-std::string cli_path() { return binary_path("src/cli/rerank"); }
+std::string cli_path() {
+    return binary_path("src/cli/rerank");
+}
 
 struct cli_fixture {
-    cli_fixture() : server(tls_emulator_options()) { server.start(); }
+    cli_fixture()
+        : server(tls_emulator_options()) {
+        server.start();
+    }
 
     // The CLI against the emulator over TLS, documents on stdin, key in RERANK_TEST_KEY.
     process_result rank(const std::string& extra, const std::string& key = "emulator-key",
                         const std::string& docs = documents_jsonl) {
-        return run_process("RERANK_TEST_KEY=" + shell_quote(key) + " " + cli_path() + " --documents - --base-url " +
-                               server.base_url() + " --api-key-env RERANK_TEST_KEY --ca-file " +
-                               cert_path("ca.pem") + " " + extra,
+        return run_process("RERANK_TEST_KEY=" + shell_quote(key) + " " + cli_path() +
+                               " --documents - --base-url " + server.base_url() +
+                               " --api-key-env RERANK_TEST_KEY --ca-file " + cert_path("ca.pem") +
+                               " " + extra,
                            docs);
     }
     emulator::server server;
@@ -54,8 +60,10 @@ BOOST_AUTO_TEST_CASE(prints_one_json_object_in_the_documented_order) {
     auto& results = json.at("results").as_array();
     BOOST_TEST(results.size() == 3u);
     BOOST_TEST(results[0].at("index").as_int64() == 1);
-    BOOST_TEST(results[0].at("document").as_string() == "A rerank model orders documents by relevance to a query.");
-    BOOST_TEST(results[0].at("relevance_score").as_double() >= results[1].at("relevance_score").as_double());
+    BOOST_TEST(results[0].at("document").as_string() ==
+               "A rerank model orders documents by relevance to a query.");
+    BOOST_TEST(results[0].at("relevance_score").as_double() >=
+               results[1].at("relevance_score").as_double());
     BOOST_TEST(json.at("usage").at("total_tokens").as_int64() > 0);
     // Scores print as plain decimals.
     BOOST_TEST(r.out.find("E-") == std::string::npos);
@@ -70,14 +78,15 @@ BOOST_AUTO_TEST_CASE(table_output_for_people) {
 }
 
 BOOST_AUTO_TEST_CASE(native_dialect_and_query_file) {
-    const std::string query_file = std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") +
-                                   "/rerank-cli-query-" + std::to_string(::getpid());
-    {
-        std::ofstream(query_file) << "what is a rerank model";
-    }
-    auto r = run_process("RERANK_TEST_KEY=emulator-key " + cli_path() + " --documents - --dialect dashscope-native --base-url " +
-                             server.base_url(dialect::dashscope_native) + " --api-key-env RERANK_TEST_KEY --ca-file " +
-                             cert_path("ca.pem") + " --query-file " + query_file,
+    const std::string query_file =
+        std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/rerank-cli-query-" +
+        std::to_string(::getpid());
+    { std::ofstream(query_file) << "what is a rerank model"; }
+    auto r = run_process("RERANK_TEST_KEY=emulator-key " + cli_path() +
+                             " --documents - --dialect dashscope-native --base-url " +
+                             server.base_url(dialect::dashscope_native) +
+                             " --api-key-env RERANK_TEST_KEY --ca-file " + cert_path("ca.pem") +
+                             " --query-file " + query_file,
                          documents_jsonl);
     std::remove(query_file.c_str());
     BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
@@ -122,7 +131,8 @@ BOOST_AUTO_TEST_CASE(api_errors_exit_3_with_a_one_line_message) {
     BOOST_TEST(r.err.find("sk-wrong-key") == std::string::npos);
     BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1);
 
-    server.push_fault(emulator::fault::status(503, R"({"request_id":"r-9","code":"ModelUnavailable","message":"busy"})"));
+    server.push_fault(emulator::fault::status(
+        503, R"({"request_id":"r-9","code":"ModelUnavailable","message":"busy"})"));
     r = rank("--query q --max-attempts 1");
     BOOST_TEST(r.exit_code == 3);
     BOOST_TEST(r.err.find("server_error") != std::string::npos, r.err);
@@ -131,9 +141,10 @@ BOOST_AUTO_TEST_CASE(api_errors_exit_3_with_a_one_line_message) {
 
 BOOST_AUTO_TEST_CASE(network_tls_and_timeouts_exit_4) {
     // No --ca-file: the emulator's certificate is not trusted.
-    auto r = run_process("K=emulator-key " + cli_path() + " --documents - --query q --api-key-env K --base-url " +
-                             server.base_url(),
-                         documents_jsonl);
+    auto r =
+        run_process("K=emulator-key " + cli_path() +
+                        " --documents - --query q --api-key-env K --base-url " + server.base_url(),
+                    documents_jsonl);
     BOOST_TEST(r.exit_code == 4, r.err);
     BOOST_TEST(r.err.find("tls_failure") != std::string::npos, r.err);
 
@@ -144,8 +155,9 @@ BOOST_AUTO_TEST_CASE(network_tls_and_timeouts_exit_4) {
 }
 
 BOOST_AUTO_TEST_CASE(retries_are_reported_and_succeed) {
-    server.push_fault(emulator::fault::status(503, R"({"request_id":"r-1","code":"ModelUnavailable","message":"busy"})",
-                                              {{"Retry-After", "0"}}));
+    server.push_fault(emulator::fault::status(
+        503, R"({"request_id":"r-1","code":"ModelUnavailable","message":"busy"})",
+        {{"Retry-After", "0"}}));
     auto r = rank("--query q");
     BOOST_TEST(r.exit_code == 0, r.err);
     BOOST_TEST(server.stats().requests == 2u);
@@ -165,7 +177,8 @@ BOOST_AUTO_TEST_SUITE_END()
 BOOST_AUTO_TEST_SUITE(cli_tokens)
 
 BOOST_AUTO_TEST_CASE(counts_exactly_and_estimates_conservatively) {
-    const std::string input = "{\"text\": \"Hello world\"}\n{\"text\": \"12345\"}\n\"你好，世界！\"\n";
+    const std::string input =
+        "{\"text\": \"Hello world\"}\n{\"text\": \"12345\"}\n\"你好，世界！\"\n";
     auto exact = run_process(cli_path() + " tokens -", input);
     BOOST_TEST_REQUIRE(exact.exit_code == 0, exact.err);
     BOOST_TEST(exact.out == "{\"n\":2}\n{\"n\":5}\n{\"n\":4}\n");

@@ -20,7 +20,8 @@ struct call_outcome {
 
 inline boost::asio::awaitable<call_outcome> call(client& c, const request& req) {
     call_outcome out;
-    auto [ec, res] = co_await c.async_rerank(req, out.diag, boost::asio::as_tuple(boost::asio::use_awaitable));
+    auto [ec, res] =
+        co_await c.async_rerank(req, out.diag, boost::asio::as_tuple(boost::asio::use_awaitable));
     out.ec = ec;
     out.res = std::move(res);
     co_return out;

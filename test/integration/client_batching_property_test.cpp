@@ -33,7 +33,9 @@ const std::vector<std::string>& corpus() {
     return texts;
 }
 
-std::size_t exact_count(std::string_view text) { return qwen3_tokenizer::builtin().count(text); }
+std::size_t exact_count(std::string_view text) {
+    return qwen3_tokenizer::builtin().count(text);
+}
 
 emulator::options exact_emulator(std::size_t budget, std::size_t max_documents) {
     auto opts = tls_emulator_options();
@@ -59,7 +61,7 @@ BOOST_AUTO_TEST_CASE(random_sets_merge_like_one_ranking) {
         std::optional<std::size_t> top_n;
     };
     const std::vector<shape> shapes = {
-        {1, 120000, false, std::nullopt}, {37, 30000, true, 5},   {700, 120000, false, 20},
+        {1, 120000, false, std::nullopt},  {37, 30000, true, 5},      {700, 120000, false, 20},
         {260, 30000, false, std::nullopt}, {1500, 120000, true, 100}, {3000, 120000, false, 10},
     };
     for (const auto& s : shapes) {
@@ -106,12 +108,15 @@ BOOST_AUTO_TEST_CASE(random_sets_merge_like_one_ranking) {
             BOOST_TEST_REQUIRE(!single.ec, single.diag.to_string());
             BOOST_TEST(single.res.requests == 1u);
             BOOST_TEST_REQUIRE(merged.res.results.size() == single.res.results.size());
-            const std::size_t expected = std::min(req.top_n.value_or(req.documents.size()), req.documents.size());
+            const std::size_t expected =
+                std::min(req.top_n.value_or(req.documents.size()), req.documents.size());
             BOOST_TEST(merged.res.results.size() == expected);
             for (std::size_t i = 0; i < merged.res.results.size(); ++i) {
                 BOOST_TEST(merged.res.results[i].index == single.res.results[i].index);
-                BOOST_TEST(merged.res.results[i].relevance_score == single.res.results[i].relevance_score);
-                if (i > 0 && merged.res.results[i - 1].relevance_score == merged.res.results[i].relevance_score)
+                BOOST_TEST(merged.res.results[i].relevance_score ==
+                           single.res.results[i].relevance_score);
+                if (i > 0 && merged.res.results[i - 1].relevance_score ==
+                                 merged.res.results[i].relevance_score)
                     BOOST_TEST(merged.res.results[i - 1].index < merged.res.results[i].index);
             }
         });

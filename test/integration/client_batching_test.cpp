@@ -14,7 +14,8 @@ namespace {
 
 // Scores that do not depend on the other documents of a request, like qwen3-rerank's: a split
 // call must then rank exactly like one big request.
-emulator::options independent_scoring(std::size_t max_documents = 500, std::size_t max_tokens = 120000) {
+emulator::options independent_scoring(std::size_t max_documents = 500,
+                                      std::size_t max_tokens = 120000) {
     auto opts = tls_emulator_options();
     opts.scoring = emulator::scoring::independent;
     opts.max_documents = max_documents;
@@ -23,8 +24,8 @@ emulator::options independent_scoring(std::size_t max_documents = 500, std::size
 }
 
 request many_documents(std::size_t n, unsigned seed) {
-    static const char* words[] = {"rerank", "model", "search", "query", "document", "relevance",
-                                  "paris", "france", "river", "mountain", "vector", "index"};
+    static const char* words[] = {"rerank", "model",  "search", "query",    "document", "relevance",
+                                  "paris",  "france", "river",  "mountain", "vector",   "index"};
     std::mt19937 rng(seed);
     request req;
     req.query = "rerank model relevance for search";
@@ -70,8 +71,10 @@ BOOST_AUTO_TEST_CASE(split_call_ranks_like_one_request) {
         BOOST_TEST_REQUIRE(single.res.results.size() == merged.res.results.size());
         for (std::size_t i = 0; i < merged.res.results.size(); ++i) {
             BOOST_TEST(merged.res.results[i].index == single.res.results[i].index);
-            BOOST_TEST(merged.res.results[i].relevance_score == single.res.results[i].relevance_score);
-            BOOST_TEST(merged.res.results[i].document == req.documents[merged.res.results[i].index]);
+            BOOST_TEST(merged.res.results[i].relevance_score ==
+                       single.res.results[i].relevance_score);
+            BOOST_TEST(merged.res.results[i].document ==
+                       req.documents[merged.res.results[i].index]);
         }
         // Usage is summed over the sub-requests.
         BOOST_TEST(merged.res.usage.total_tokens >= single.res.usage.total_tokens);
@@ -93,7 +96,8 @@ BOOST_AUTO_TEST_CASE(every_sub_request_stays_under_the_token_budget) {
         BOOST_TEST_REQUIRE(!out.ec, out.diag.to_string());
         BOOST_TEST(out.res.results.size() == req.documents.size());
         BOOST_TEST(out.res.requests >= 2u);
-        // Whatever the server refused as too large was split again, and every document is ranked once.
+        // Whatever the server refused as too large was split again, and every document is ranked
+        // once.
         std::vector<bool> seen(req.documents.size());
         for (const auto& r : out.res.results) {
             BOOST_TEST(!seen[r.index]);
@@ -113,7 +117,8 @@ BOOST_AUTO_TEST_CASE(a_failed_sub_request_fails_the_call_naming_the_range) {
         opts.limits = lim;
         client c(f.ioc.get_executor(), opts);
         f.server.push_fault(emulator::fault::normal());
-        f.server.push_fault(emulator::fault::status(403, R"({"request_id":"x","code":"AccessDenied","message":"denied"})"));
+        f.server.push_fault(emulator::fault::status(
+            403, R"({"request_id":"x","code":"AccessDenied","message":"denied"})"));
         request req = many_documents(300, 3);
         auto out = co_await call(c, req);
         BOOST_TEST(out.ec == errc::permission_denied);
@@ -135,7 +140,8 @@ BOOST_AUTO_TEST_CASE(refused_items_are_invalid_requests) {
         req.documents.push_back(std::string(40000, 'x') + " end");
         auto out = co_await call(c, req);
         BOOST_TEST(out.ec == errc::invalid_request);
-        BOOST_TEST(out.diag.client_message.find("document 5") != std::string::npos, out.diag.client_message);
+        BOOST_TEST(out.diag.client_message.find("document 5") != std::string::npos,
+                   out.diag.client_message);
         BOOST_TEST(f.server.stats().requests == 0u);
     });
 }

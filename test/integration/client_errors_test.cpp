@@ -29,7 +29,8 @@ BOOST_AUTO_TEST_CASE(wrong_key_is_authentication_failed_in_both_dialects) {
             auto out = co_await call(c, sample_request());
             BOOST_TEST(out.ec == errc::authentication_failed);
             BOOST_TEST(out.diag.http_status == 401u);
-            BOOST_TEST((out.diag.provider_code == "invalid_api_key" || out.diag.provider_code == "InvalidApiKey"));
+            BOOST_TEST((out.diag.provider_code == "invalid_api_key" ||
+                        out.diag.provider_code == "InvalidApiKey"));
             BOOST_TEST(!out.diag.provider_message.empty());
             BOOST_TEST(!out.diag.request_id.empty());
             BOOST_TEST(out.diag.attempts == 1u);
@@ -69,7 +70,8 @@ BOOST_AUTO_TEST_CASE(server_error_is_surfaced_with_diagnostics) {
     run([&]() -> net::awaitable<void> {
         client c(ioc.get_executor(), no_retries(server));
         server.push_fault(emulator::fault::status(
-            503, R"({"error":{"message":"Model is overloaded","type":"server_error","param":null,"code":"ModelUnavailable"},"request_id":"req-503"})"));
+            503,
+            R"({"error":{"message":"Model is overloaded","type":"server_error","param":null,"code":"ModelUnavailable"},"request_id":"req-503"})"));
         auto out = co_await call(c, sample_request());
         BOOST_TEST(out.ec == errc::server_error);
         BOOST_TEST(out.diag.http_status == 503u);
@@ -82,7 +84,8 @@ BOOST_AUTO_TEST_CASE(server_error_is_surfaced_with_diagnostics) {
 BOOST_AUTO_TEST_CASE(non_json_gateway_body_keeps_a_snippet) {
     run([&]() -> net::awaitable<void> {
         client c(ioc.get_executor(), no_retries(server));
-        server.push_fault(emulator::fault::status(502, "<html><body>Bad Gateway</body></html>", {}, "text/html"));
+        server.push_fault(
+            emulator::fault::status(502, "<html><body>Bad Gateway</body></html>", {}, "text/html"));
         auto out = co_await call(c, sample_request());
         BOOST_TEST(out.ec == errc::server_error);
         BOOST_TEST(out.diag.http_status == 502u);
@@ -94,7 +97,8 @@ BOOST_AUTO_TEST_CASE(non_json_gateway_body_keeps_a_snippet) {
 BOOST_AUTO_TEST_CASE(redirects_are_not_followed) {
     run([&]() -> net::awaitable<void> {
         client c(ioc.get_executor(), no_retries(server));
-        server.push_fault(emulator::fault::status(302, "", {{"Location", "https://elsewhere.example/v1/reranks"}}));
+        server.push_fault(emulator::fault::status(
+            302, "", {{"Location", "https://elsewhere.example/v1/reranks"}}));
         auto out = co_await call(c, sample_request());
         BOOST_TEST(out.ec == errc::redirect_not_followed);
         BOOST_TEST(out.diag.location == "https://elsewhere.example/v1/reranks");
@@ -128,11 +132,13 @@ BOOST_AUTO_TEST_CASE(rate_limit_and_billing_are_told_apart) {
     run([&]() -> net::awaitable<void> {
         client c(ioc.get_executor(), no_retries(server));
         server.push_fault(emulator::fault::status(
-            429, R"({"request_id":"r1","code":"Throttling.RateQuota","message":"Requests rate limit exceeded"})"));
+            429,
+            R"({"request_id":"r1","code":"Throttling.RateQuota","message":"Requests rate limit exceeded"})"));
         auto out = co_await call(c, sample_request());
         BOOST_TEST(out.ec == errc::rate_limited);
         server.push_fault(emulator::fault::status(
-            429, R"({"request_id":"r2","code":"PrepaidBillOverdue","message":"The prepaid bill is overdue."})"));
+            429,
+            R"({"request_id":"r2","code":"PrepaidBillOverdue","message":"The prepaid bill is overdue."})"));
         out = co_await call(c, sample_request());
         BOOST_TEST(out.ec == errc::quota_exceeded);
         BOOST_TEST(out.diag.request_id == "r2");
@@ -152,8 +158,8 @@ BOOST_AUTO_TEST_CASE(oversized_response_is_refused) {
 
 BOOST_AUTO_TEST_CASE(bad_base_urls_are_invalid_requests) {
     run([&]() -> net::awaitable<void> {
-        for (const char* url : {"ftp://example.com/v1", "not a url", "https://user:pw@example.com/v1",
-                                "https://example.com/v1?x=1"}) {
+        for (const char* url : {"ftp://example.com/v1", "not a url",
+                                "https://user:pw@example.com/v1", "https://example.com/v1?x=1"}) {
             client_options opts = client_options_for(server);
             opts.base_url = url;
             client c(ioc.get_executor(), opts);

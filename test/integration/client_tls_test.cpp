@@ -18,7 +18,8 @@ BOOST_AUTO_TEST_CASE(untrusted_or_mismatched_certificates_fail_verification) {
             client c(f.ioc.get_executor(), client_options_for(f.server));
             auto out = co_await call(c, sample_request());
             BOOST_TEST(out.ec == errc::tls_failure, cert);
-            BOOST_TEST(out.diag.client_message.find("certificate verify failed") != std::string::npos,
+            BOOST_TEST(out.diag.client_message.find("certificate verify failed") !=
+                           std::string::npos,
                        cert << ": " << out.diag.client_message);
             BOOST_TEST(f.server.stats().requests == 0u);
         });

@@ -2,7 +2,9 @@
 
 namespace rerank::test {
 
-std::string cert_path(const std::string& name) { return std::string(RERANK_SOURCE_DIR) + "/test/certs/" + name; }
+std::string cert_path(const std::string& name) {
+    return std::string(RERANK_SOURCE_DIR) + "/test/certs/" + name;
+}
 
 emulator::options tls_emulator_options(const std::string& cert) {
     emulator::options opts;
@@ -22,6 +24,9 @@ client_options client_options_for(const emulator::server& server, dialect d) {
     return opts;
 }
 
-emulator_fixture::emulator_fixture(emulator::options opts) : server(std::move(opts)) { server.start(); }
+emulator_fixture::emulator_fixture(emulator::options opts)
+    : server(std::move(opts)) {
+    server.start();
+}
 
 } // namespace rerank::test

@@ -7,7 +7,8 @@
 
 namespace rerank::test {
 
-void io_fixture::run(std::function<boost::asio::awaitable<void>()> body, std::chrono::milliseconds limit) {
+void io_fixture::run(std::function<boost::asio::awaitable<void>()> body,
+                     std::chrono::milliseconds limit) {
     using clock = std::chrono::steady_clock;
     bool done = false;
     std::exception_ptr failure;

@@ -6,7 +6,9 @@
 
 namespace rerank::test {
 
-std::string data_path(const std::string& name) { return std::string(RERANK_TEST_DATA_DIR) + "/" + name; }
+std::string data_path(const std::string& name) {
+    return std::string(RERANK_TEST_DATA_DIR) + "/" + name;
+}
 
 std::string binary_path(const std::string& relative) {
     return std::string(RERANK_BINARY_DIR) + "/" + relative;

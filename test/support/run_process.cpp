@@ -28,11 +28,10 @@ process_result run_process(const std::string& command, const std::string& input,
     fs::create_directories(dir);
     static int counter = 0;
     const std::string stem = (dir / std::to_string(counter++)).string();
-    {
-        std::ofstream(stem + ".in", std::ios::binary) << input;
-    }
-    const std::string line = "timeout " + std::to_string(seconds) + " /bin/sh -c " + shell_quote(command) + " < " +
-                             stem + ".in > " + stem + ".out 2> " + stem + ".err";
+    { std::ofstream(stem + ".in", std::ios::binary) << input; }
+    const std::string line = "timeout " + std::to_string(seconds) + " /bin/sh -c " +
+                             shell_quote(command) + " < " + stem + ".in > " + stem + ".out 2> " +
+                             stem + ".err";
     const int status = std::system(line.c_str());
     process_result result;
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;

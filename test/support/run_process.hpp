@@ -12,7 +12,8 @@ struct process_result {
 };
 
 /// Runs `command` with /bin/sh, stdin from `input`, under `timeout <seconds>`.
-process_result run_process(const std::string& command, const std::string& input = "", int seconds = 60);
+process_result run_process(const std::string& command, const std::string& input = "",
+                           int seconds = 60);
 
 /// Quotes `text` for /bin/sh.
 std::string shell_quote(const std::string& text);
