@@ -127,14 +127,14 @@ BOOST_DATA_TEST_CASE(while_handshaking, bdata::make(cancellation_types), type) {
 }
 
 BOOST_DATA_TEST_CASE(while_writing, bdata::make(cancellation_types), type) {
-    // A plain-HTTP listener that never reads, with a small receive buffer, and a 12 MB request:
+    // A plain-HTTP listener that never reads, with a small receive buffer, and an 8 MB request:
     // the connection is made at once and the write blocks after a few MB.
     test::io_fixture f;
     f.run([&]() -> net::awaitable<void> {
         silent_listener silent(f.ioc);
         client c(f.ioc.get_executor(), options_for_url(silent.base_url(false)));
         background_call writing;
-        writing.req = large_request(12);
+        writing.req = large_request(8);
         writing.start(c);
         co_await cancel_in_stage(
             writing, type, [&] { return c.stats().connections_created == 1; }, 300ms);

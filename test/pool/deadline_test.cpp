@@ -124,7 +124,7 @@ BOOST_FIXTURE_TEST_CASE(deadline_covers_writing, io_fixture) {
     run([&]() -> net::awaitable<void> {
         silent_listener silent(ioc); // plain HTTP: connected at once, never reads
         client c(ioc.get_executor(), options_for_url(silent.base_url(false)));
-        auto out = co_await expect_timeout(c, large_request(12), 800ms, 2000ms);
+        auto out = co_await expect_timeout(c, large_request(8), 2500ms, 2000ms);
         BOOST_TEST(out.diag.attempts == 1u);
         BOOST_TEST(c.stats().connections_created == 1u);
         expect_pool_empty(c);
