@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds everything and runs every test: the Release build with warnings as errors (unit,
 # codec, tokenizer, batch, emulator, client integration, pool, nginx, CLI, examples, consumer
-# tests). This is what CI runs (.ci/run).
-#   RERANK_SANITIZERS=1 scripts/test.sh   # also the pool, retry and cancellation tests under
-#                                         # ASan+UBSan and TSan (scripts/run-sanitizers.sh)
+# tests), then the pool, retry and cancellation tests under ASan+UBSan and TSan
+# (scripts/run-sanitizers.sh). This is what CI runs (.ci/run).
+#   RERANK_SKIP_SANITIZERS=1 scripts/test.sh   # the Release part only
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -17,7 +17,7 @@ echo "== built in $(($(date +%s) - start)) s"
 ctest --test-dir "$build" --output-on-failure --timeout 900
 echo "== release tests done after $(($(date +%s) - start)) s"
 
-if [ "${RERANK_SANITIZERS:-0}" = 1 ]; then
+if [ "${RERANK_SKIP_SANITIZERS:-0}" != 1 ]; then
     scripts/run-sanitizers.sh
 fi
 echo "== all done in $(($(date +%s) - start)) s"
