@@ -13,8 +13,9 @@ namespace rerank::detail {
 using millis = std::chrono::milliseconds;
 
 /// Whether a failed attempt may be tried again, from the error class alone: connection
-/// failures (incl. resets and truncated answers), timeouts of one attempt, rate limiting and
-/// server errors. Never: other HTTP errors, TLS failures, invalid requests, cancellation.
+/// failures (incl. resets and truncated answers), rate limiting and server errors. Never:
+/// other HTTP errors, TLS failures, invalid requests, cancellation, and timeouts (an attempt
+/// that timed out may have reached the server; the call's deadline bounds it anyway).
 bool is_retryable(error_code ec) noexcept;
 
 /// The wait a server asked for: `retry-after-ms` (milliseconds) wins over `Retry-After`
