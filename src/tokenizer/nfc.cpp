@@ -151,19 +151,9 @@ std::size_t find_non_inert(std::string_view text) noexcept {
     const auto* const end = begin + text.size();
     const auto* p = begin;
     while (p < end) {
-        while (end - p >= 8) {
-            std::uint64_t word;
-            std::memcpy(&word, p, 8);
-            if (word & 0x8080808080808080ull)
-                break;
-            p += 8;
-        }
+        utf8::skip_ascii(p, end);
         if (p == end)
             break;
-        if (*p < 0x80) {
-            ++p;
-            continue;
-        }
         const auto* const at = p;
         if (!uc::is_nfc_inert(utf8::decode(p)))
             return static_cast<std::size_t>(at - begin);

@@ -78,20 +78,9 @@ std::size_t well_formed_prefix(std::string_view text) noexcept {
     const auto* const end = begin + text.size();
     const auto* p = begin;
     while (p < end) {
-        // ASCII fast path, eight bytes at a time.
-        while (end - p >= 8) {
-            std::uint64_t word;
-            std::memcpy(&word, p, 8);
-            if (word & 0x8080808080808080ull)
-                break;
-            p += 8;
-        }
+        skip_ascii(p, end);
         if (p == end)
             break;
-        if (*p < 0x80) {
-            ++p;
-            continue;
-        }
         const long n = sequence_at(p, end);
         if (n < 0)
             break;

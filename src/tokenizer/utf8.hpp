@@ -5,11 +5,25 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace rerank::tokenizer_detail::utf8 {
+
+/// Advances `p` past ASCII bytes (eight at a time), to the first byte >= 0x80 or `end`.
+inline void skip_ascii(const unsigned char*& p, const unsigned char* end) noexcept {
+    while (end - p >= 8) {
+        std::uint64_t word;
+        std::memcpy(&word, p, 8);
+        if (word & 0x8080808080808080ull)
+            break;
+        p += 8;
+    }
+    while (p < end && *p < 0x80)
+        ++p;
+}
 
 /// Decodes the code point at `p` from WELL-FORMED UTF-8 and advances `p` past it.
 inline char32_t decode(const unsigned char*& p) noexcept {
