@@ -3,12 +3,44 @@
 #include <rerank/qwen3_tokenizer.hpp>
 #include <rerank/token_estimate.hpp>
 
+#include <algorithm>
+#include <cstdint>
+
 namespace rerank {
+namespace {
+
+bool is_ascii(std::string_view text) noexcept {
+    // OR-reduce blocks of 256 bytes (the compiler vectorises the inner loop), stopping at the
+    // first block that holds a byte >= 0x80.
+    constexpr std::size_t block = 256;
+    const char* p = text.data();
+    for (std::size_t left = text.size(); left != 0;) {
+        const std::size_t n = std::min(left, block);
+        unsigned char any = 0;
+        for (std::size_t i = 0; i != n; ++i)
+            any |= static_cast<unsigned char>(p[i]);
+        if (any & 0x80)
+            return false;
+        p += n;
+        left -= n;
+    }
+    return true;
+}
+
+// Every token has at least one byte of the NFC text. ASCII is its own NFC; otherwise NFC at
+// most triples UTF-8 (Unicode's documented expansion bound), and each ill-formed byte becomes
+// U+FFFD, 3 bytes, which NFC leaves alone.
+std::size_t qwen3_quick_bound(std::string_view text) noexcept {
+    return is_ascii(text) ? text.size() : 3 * text.size();
+}
+
+} // namespace
 
 token_counter qwen3_token_counter() {
     token_counter c;
     c.exact = [](std::string_view text) { return qwen3_tokenizer::builtin().count(text); };
     c.upper_bound = [](std::string_view text) { return qwen3_token_upper_bound(text); };
+    c.quick_bound = qwen3_quick_bound;
     c.prefix_bytes = [](std::string_view text, std::size_t max_tokens) {
         return qwen3_tokenizer::builtin().prefix_bytes(text, max_tokens);
     };

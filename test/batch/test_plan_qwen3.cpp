@@ -117,4 +117,59 @@ BOOST_AUTO_TEST_CASE(fitting_request_is_not_tokenized) {
     BOOST_TEST(exact_calls == 0u);
 }
 
+// The quick bound is never below the exact count: on every corpus text, on texts that NFC
+// lengthens (U+FB2C is 3 bytes and 3 code points of 2 bytes after NFC), and on ill-formed bytes.
+BOOST_AUTO_TEST_CASE(quick_bound_never_undercounts) {
+    const token_counter counter = qwen3_token_counter();
+    BOOST_TEST_REQUIRE(static_cast<bool>(counter.quick_bound));
+    std::vector<std::string> samples = texts();
+    samples.emplace_back("");
+    samples.emplace_back("plain ascii, 123 !?");
+    std::string nfc_grows;
+    for (int i = 0; i != 50; ++i)
+        nfc_grows += "\xEF\xAC\xAC"; // U+FB2C HEBREW LETTER SHIN WITH DAGESH AND SHIN DOT
+    samples.push_back(nfc_grows);
+    samples.emplace_back("\xFF\xFE\x80\xC3 broken \xE2\x82");
+    for (const std::string& text : samples) {
+        const std::size_t n = count(text);
+        BOOST_TEST(counter.quick_bound(text) >= n, "text of " << text.size() << " bytes");
+        BOOST_TEST(counter.upper_bound(text) >= n);
+    }
+}
+
+// A request the quick bound settles is planned as one request without the per-item bound; one
+// it cannot settle (non-ASCII text, 3 tokens a byte by the quick bound) falls back to the
+// per-item bounds and still goes as one request when it fits.
+BOOST_AUTO_TEST_CASE(quick_bound_settles_the_usual_request) {
+    token_counter counter = qwen3_token_counter();
+    std::size_t bound_calls = 0;
+    const token_counter plain = counter;
+    counter.upper_bound = [&](std::string_view text) {
+        ++bound_calls;
+        return plain.upper_bound(text);
+    };
+    counter.exact = [&](std::string_view text) -> std::size_t {
+        BOOST_FAIL("counted exactly");
+        return plain.exact(text);
+    };
+    request req;
+    req.query = "what limits apply to a rerank request";
+    req.documents.assign(100, std::string(500, 'w'));
+    batch_plan plan;
+    diagnostics diag;
+    BOOST_TEST_REQUIRE(!plan_batches(req, limits{}, counter, plan, diag));
+    BOOST_TEST(plan.single_request());
+    BOOST_TEST(plan.query_tokens == req.query.size());
+    BOOST_TEST(bound_calls == 0u);
+
+    // 100 x 500 CJK bytes: 150,000 by the quick bound, far less by the per-item bound.
+    std::string cjk;
+    while (cjk.size() < 500)
+        cjk += "\xE6\x8E\x92\xE5\xBA\x8F"; // 排序
+    req.documents.assign(100, cjk);
+    BOOST_TEST_REQUIRE(!plan_batches(req, limits{}, counter, plan, diag));
+    BOOST_TEST(plan.single_request());
+    BOOST_TEST(bound_calls > 0u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
