@@ -4,11 +4,27 @@
 #include "codec/validate.hpp"
 #include "http/tls_context.hpp"
 
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
+
 #include <algorithm>
 
 namespace rerank::detail {
 
 namespace {
+namespace net = boost::asio;
+
+// Every socket, timer and coroutine of the client runs on this strand, held as an
+// any_io_executor: each asynchronous operation copies it (work tracking) several times. A strand
+// over an io_context's executor fits in any_io_executor's small-object buffer and is copied
+// without allocating; a strand over an any_io_executor does not fit, and costs dozens of
+// allocations per call. So the io_context case, by far the usual one, gets the concrete strand.
+net::any_io_executor make_client_strand(const net::any_io_executor& ex) {
+    if (const auto* io = ex.target<net::io_context::executor_type>())
+        return net::make_strand(*io);
+    return net::make_strand(ex);
+}
+
 // Native-dialect base URLs already end in /api/v1; the endpoint path follows the base path.
 std::string make_request_target(const endpoint& ep, rerank::dialect d) {
     return ep.base_path + std::string(endpoint_path(d));
@@ -17,7 +33,7 @@ std::string make_request_target(const endpoint& ep, rerank::dialect d) {
 
 client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
     : executor(ex)
-    , strand(boost::asio::make_strand(ex))
+    , strand(make_client_strand(ex))
     , options(std::move(opts))
     , budget(options.retry.budget_tokens, options.retry.budget_refill)
     , counter(qwen3_token_counter())

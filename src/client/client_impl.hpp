@@ -14,7 +14,6 @@
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/ssl/context.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include <memory>
@@ -33,7 +32,9 @@ public:
     ~client_impl();
 
     boost::asio::any_io_executor executor; ///< the executor the client was given
-    boost::asio::strand<boost::asio::any_io_executor> strand;
+    /// A strand over `executor` (a concrete strand type inside when `executor` is an
+    /// io_context's, so copying it never allocates).
+    boost::asio::any_io_executor strand;
     const client_options options;
     /// Set when the options are unusable; every call then fails with it.
     error_code config_error;
