@@ -48,7 +48,7 @@ void rerank_call::install_cancellation_slot() {
     // Every type (terminal, partial, total) stops the call; the connection is closed either way.
     struct forwarder {
         std::weak_ptr<rerank_call> call;
-        net::strand<net::any_io_executor> strand;
+        net::any_io_executor strand;
         void operator()(net::cancellation_type type) const {
             if (type == net::cancellation_type::none)
                 return;
@@ -240,8 +240,7 @@ rerank_call::attempt_once(call_control& control, const request_buffer& buffer,
         }
         {
             call_control::waiting_guard guard(control, interrupter::close_of(*conn));
-            ec = co_await conn->exchange(buffer.wire(), deadline_,
-                                         client_->options.max_response_bytes, diag);
+            ec = co_await conn->exchange(buffer.wire(), client_->options.max_response_bytes, diag);
         }
         if (ec) {
             const bool stale =

@@ -43,6 +43,8 @@ error_code response_decoder::decode(rerank::dialect d, std::string_view body,
                                     std::size_t document_count, std::optional<std::size_t> top_n,
                                     decoded_response& out, diagnostics& diag) {
     out.clear();
+    // One allocation for a well-formed answer instead of one per doubling.
+    out.results.reserve(top_n && *top_n < document_count ? *top_n : document_count);
     impl& state = *impl_;
     if (state.seen_dirty)
         std::fill(state.seen.begin(), state.seen.end(), 0);

@@ -2,14 +2,15 @@
 
 #include "http/tls_context.hpp"
 
-#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/connect.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/ssl/host_name_verification.hpp>
-#include <boost/asio/use_awaitable.hpp>
-#include <boost/asio/write.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/error.hpp>
 #include <boost/beast/http/error.hpp>
-#include <boost/beast/http/read.hpp>
+
+#include <openssl/x509v3.h>
+
+#include <memory>
 
 #include <sys/socket.h>
 
@@ -20,32 +21,71 @@ namespace beast = boost::beast;
 using net::as_tuple;
 using net::use_awaitable;
 
-connection::connection(const net::any_io_executor& ex, net::ssl::context* tls) {
-    if (tls)
-        tls_stream_.emplace(beast::tcp_stream(ex), *tls);
-    else
-        plain_stream_.emplace(ex);
+namespace {
+
+// Bounds one phase of opening a connection (connect, handshake) by closing the socket when
+// its time is up. The timer's handler may run after the phase ended and even after the
+// connection is gone, so it touches the transport only while the phase is still armed.
+class phase_alarm {
+public:
+    phase_alarm(transport& target, std::chrono::steady_clock::time_point at)
+        : state_(std::make_shared<state>(target))
+        , timer_(target.socket().get_executor(), at) {
+        timer_.async_wait([s = state_](const error_code& ec) {
+            if (!ec && s->armed) {
+                s->fired = true;
+                s->target.close();
+            }
+        });
+    }
+    ~phase_alarm() {
+        state_->armed = false;
+        timer_.cancel();
+    }
+    phase_alarm(const phase_alarm&) = delete;
+    phase_alarm& operator=(const phase_alarm&) = delete;
+
+    bool fired() const noexcept { return state_->fired; }
+
+private:
+    struct state {
+        explicit state(transport& t)
+            : target(t) {}
+        transport& target;
+        bool armed = true;
+        bool fired = false;
+    };
+    std::shared_ptr<state> state_;
+    net::steady_timer timer_;
+};
+
+error_code phase_timed_out(std::string_view phase, diagnostics& diag) {
+    diag.client_message = std::string(phase) + " timed out";
+    return errc::timeout;
 }
 
-beast::tcp_stream& connection::lowest() noexcept {
-    return tls_stream_ ? tls_stream_->next_layer() : *plain_stream_;
+bool is_end_of_stream(const error_code& ec) {
+    return ec == net::error::eof || ec == net::ssl::error::stream_truncated;
 }
+
+} // namespace
+
+connection::connection(const net::any_io_executor& ex, net::ssl::context* tls)
+    : transport_(ex, tls) {}
 
 bool connection::is_open() const noexcept {
-    return const_cast<connection*>(this)->lowest().socket().is_open();
+    return const_cast<connection*>(this)->transport_.socket().is_open();
 }
 
 void connection::close() noexcept {
     reusable_ = false;
-    beast::error_code ignored;
-    lowest().socket().shutdown(net::ip::tcp::socket::shutdown_both, ignored);
-    lowest().close();
+    transport_.close();
 }
 
 bool connection::peer_closed() const {
-    auto& socket = const_cast<connection*>(this)->lowest().socket();
-    if (!socket.is_open())
-        return true;
+    auto& socket = const_cast<connection*>(this)->transport_.socket();
+    if (!socket.is_open() || transport_.has_buffered_input())
+        return true; // bytes nobody asked for (e.g. a TLS alert) already taken from the socket
     char probe;
     ssize_t n = ::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
     if (n == 0 || n > 0)
@@ -54,9 +94,10 @@ bool connection::peer_closed() const {
 }
 
 SSL_SESSION* connection::take_new_session() {
-    if (!tls_stream_ || session_taken_)
+    SSL* ssl = transport_.ssl();
+    if (!ssl || session_taken_)
         return nullptr;
-    SSL_SESSION* live = SSL_get1_session(tls_stream_->native_handle());
+    SSL_SESSION* live = SSL_get1_session(ssl);
     if (!live)
         return nullptr;
     // A copy, not the live session: OpenSSL marks a connection's own session not resumable
@@ -74,85 +115,156 @@ net::awaitable<error_code>
 connection::open(const endpoint& ep, const net::ip::tcp::resolver::results_type& addresses,
                  clock::time_point deadline, clock::duration connect_timeout,
                  clock::duration handshake_timeout, SSL_SESSION* resume, diagnostics& diag) {
+    // The call's deadline stops this by closing the connection; the phase limits are ours.
+    SSL* ssl = transport_.ssl();
     // Offered now, before the first suspension: the SSL object takes its own reference, while
     // the pool may free `resume` (replacing it with a newer session) while this one connects.
-    if (tls_stream_ && resume)
-        SSL_set_session(tls_stream_->native_handle(), resume);
-    auto& tcp = lowest();
-    tcp.expires_at(std::min(deadline, clock::now() + connect_timeout));
-    auto [ec, peer] = co_await tcp.async_connect(addresses, as_tuple(use_awaitable));
-    if (ec)
-        co_return classify_io_error(ec, "connect", diag);
-    tcp.socket().set_option(net::ip::tcp::no_delay(true), ec);
+    if (ssl && resume)
+        SSL_set_session(ssl, resume);
+    {
+        phase_alarm alarm(transport_, std::min(deadline, clock::now() + connect_timeout));
+        auto [ec, peer] =
+            co_await net::async_connect(transport_.socket(), addresses, as_tuple(use_awaitable));
+        if (alarm.fired())
+            co_return phase_timed_out("connect", diag);
+        if (ec)
+            co_return classify_io_error(ec, "connect", diag);
+    }
+    error_code ec;
+    transport_.socket().set_option(net::ip::tcp::no_delay(true), ec);
+    if (error_code attach_ec = transport_.attach()) {
+        diag.client_message = "cannot set up the connection: " + attach_ec.message();
+        co_return ssl ? errc::tls_failure : errc::connection_failed;
+    }
+    if (!ssl)
+        co_return error_code{};
 
-    if (tls_stream_) {
-        SSL* ssl = tls_stream_->native_handle();
-        // SNI for names only (RFC 6066 forbids IP literals); verification covers both.
-        beast::error_code parse_ec;
-        net::ip::make_address(ep.host, parse_ec);
-        if (parse_ec && !SSL_set_tlsext_host_name(ssl, ep.host.c_str())) {
-            diag.client_message = "cannot set the TLS server name";
+    // SNI for names only (RFC 6066 forbids IP literals); verification covers both.
+    error_code parse_ec;
+    net::ip::make_address(ep.host, parse_ec);
+    const bool is_ip = !parse_ec;
+    if (!is_ip && !SSL_set_tlsext_host_name(ssl, ep.host.c_str())) {
+        diag.client_message = "cannot set the TLS server name";
+        co_return errc::tls_failure;
+    }
+    if (SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE) {
+        X509_VERIFY_PARAM* param = SSL_get0_param(ssl);
+        const int set = is_ip ? X509_VERIFY_PARAM_set1_ip_asc(param, ep.host.c_str())
+                              : X509_VERIFY_PARAM_set1_host(param, ep.host.c_str(), 0);
+        if (set != 1) {
+            diag.client_message = "cannot set the host name to verify";
             co_return errc::tls_failure;
         }
-        if (SSL_get_verify_mode(ssl) != SSL_VERIFY_NONE)
-            tls_stream_->set_verify_callback(net::ssl::host_name_verification(ep.host));
-        tcp.expires_at(std::min(deadline, clock::now() + handshake_timeout));
-        auto [hs_ec] = co_await tls_stream_->async_handshake(net::ssl::stream_base::client,
-                                                             as_tuple(use_awaitable));
-        if (hs_ec) {
-            if (hs_ec.category() == net::error::get_ssl_category()) {
-                diag.client_message = describe_tls_error(ssl, hs_ec);
-                co_return errc::tls_failure;
-            }
-            co_return classify_io_error(hs_ec, "TLS handshake", diag);
-        }
-        resumed_ = SSL_session_reused(ssl) == 1;
     }
-    tcp.expires_never();
+    error_code hs_ec;
+    {
+        phase_alarm alarm(transport_, std::min(deadline, clock::now() + handshake_timeout));
+        hs_ec = co_await transport_.handshake();
+        if (alarm.fired())
+            co_return phase_timed_out("TLS handshake", diag);
+    }
+    if (hs_ec) {
+        if (hs_ec.category() == net::error::get_ssl_category()) {
+            diag.client_message = describe_tls_error(ssl, hs_ec);
+            co_return errc::tls_failure;
+        }
+        co_return classify_io_error(hs_ec, "TLS handshake", diag);
+    }
+    resumed_ = SSL_session_reused(ssl) == 1;
     co_return error_code{};
 }
 
-template <class Stream>
-net::awaitable<error_code> connection::exchange_on(Stream& stream, std::string_view wire,
-                                                   clock::time_point deadline,
-                                                   std::size_t body_limit, diagnostics& diag) {
+net::awaitable<error_code> connection::exchange(std::string_view wire, std::size_t body_limit,
+                                                diagnostics& diag) {
     reusable_ = false;
     failed_before_response_ = true;
-    auto& tcp = lowest();
-    tcp.expires_at(deadline);
-    auto [write_ec, written] = co_await net::async_write(
-        stream, net::buffer(wire.data(), wire.size()), as_tuple(use_awaitable));
-    if (write_ec)
-        co_return classify_io_error(write_ec, "write", diag);
-
-    response_parser parser(response_);
-    parser.body_limit(body_limit);
-    parser.header_limit(16 * 1024);
-    read_buffer_.clear();
-    auto [read_ec, read_bytes] =
-        co_await beast::http::async_read(stream, read_buffer_, parser, as_tuple(use_awaitable));
-    failed_before_response_ = !parser.got_some();
-    if (read_ec) {
-        if (read_ec == beast::http::error::body_limit) {
-            diag.client_message = "response body larger than max_response_bytes (" +
-                                  std::to_string(body_limit) + " bytes)";
-            co_return errc::bad_response;
-        }
-        co_return classify_io_error(read_ec, "read", diag);
-    }
-    tcp.expires_never();
+    if (error_code ec = co_await transport_.write_all(wire))
+        co_return classify_io_error(ec, "write", diag);
+    if (error_code ec = co_await read_response(body_limit, diag))
+        co_return ec;
     ++exchanges;
     // A keep-alive response with nothing after it leaves the connection ready for the next
     // request; anything else (Connection: close, stray bytes) ends it.
-    reusable_ = response_.keep_alive && read_buffer_.size() == 0;
+    reusable_ =
+        response_.keep_alive && read_buffer_.size() == 0 && !transport_.has_buffered_input();
     co_return error_code{};
 }
 
-net::awaitable<error_code> connection::exchange(std::string_view wire, clock::time_point deadline,
-                                                std::size_t body_limit, diagnostics& diag) {
-    if (tls_stream_)
-        co_return co_await exchange_on(*tls_stream_, wire, deadline, body_limit, diag);
-    co_return co_await exchange_on(*plain_stream_, wire, deadline, body_limit, diag);
+net::awaitable<error_code> connection::read_response(std::size_t body_limit, diagnostics& diag) {
+    // One TLS record's worth: SSL_read returns at most a record per call anyway.
+    constexpr std::size_t read_size = 16 * 1024;
+    response_parser parser(response_);
+    parser.body_limit(body_limit);
+    parser.header_limit(16 * 1024);
+    parser.eager(true);
+    read_buffer_.clear();
+    for (;;) {
+        if (read_buffer_.size() != 0) {
+            beast::error_code parse_ec;
+            read_buffer_.consume(parser.put(read_buffer_.data(), parse_ec));
+            if (parse_ec == beast::http::error::body_limit) {
+                diag.client_message = "response body larger than max_response_bytes (" +
+                                      std::to_string(body_limit) + " bytes)";
+                co_return errc::bad_response;
+            }
+            if (parse_ec && parse_ec != beast::http::error::need_more)
+                co_return classify_io_error(parse_ec, "read", diag);
+            if (parser.is_done())
+                co_return error_code{};
+            const auto remaining = parser.content_length_remaining();
+            if (parser.is_header_done() && remaining && read_buffer_.size() == 0) {
+                error_code ec = co_await read_body_direct(static_cast<std::size_t>(*remaining));
+                if (ec)
+                    co_return classify_io_error(
+                        is_end_of_stream(ec) ? beast::http::error::partial_message : ec, "read",
+                        diag);
+                co_return error_code{};
+            }
+        }
+        const transport::step s = transport_.try_read(read_buffer_.prepare(read_size));
+        read_buffer_.commit(s.bytes);
+        if (s.bytes != 0) {
+            failed_before_response_ = false;
+            continue;
+        }
+        if (is_end_of_stream(s.ec)) {
+            beast::error_code eof_ec;
+            if (parser.got_some() && parser.need_eof()) {
+                parser.put_eof(eof_ec);
+                if (!eof_ec)
+                    co_return error_code{};
+            }
+            co_return classify_io_error(failed_before_response_
+                                            ? beast::http::error::end_of_stream
+                                            : beast::http::error::partial_message,
+                                        "read", diag);
+        }
+        if (s.ec)
+            co_return classify_io_error(s.ec, "read", diag);
+        if (auto [ec] = co_await transport_.wait(s.wait); ec)
+            co_return classify_io_error(ec, "read", diag);
+    }
+}
+
+net::awaitable<error_code> connection::read_body_direct(std::size_t length) {
+    body_buffer& body = response_.body;
+    const std::size_t end = body.size() + length;
+    char* const start = body.extend(length);
+    for (char* at = start; length != 0;) {
+        const transport::step s = transport_.try_read(net::buffer(at, length));
+        at += s.bytes;
+        length -= s.bytes;
+        if (s.bytes != 0)
+            continue;
+        error_code ec = s.ec;
+        if (!ec)
+            std::tie(ec) = co_await transport_.wait(s.wait);
+        if (ec) {
+            body.shrink_to(end - length);
+            co_return ec;
+        }
+    }
+    co_return error_code{};
 }
 
 error_code classify_io_error(const error_code& io, std::string_view phase, diagnostics& diag) {

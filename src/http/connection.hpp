@@ -3,15 +3,14 @@
 
 #include "http/endpoint.hpp"
 #include "http/response_parser.hpp"
+#include "http/transport.hpp"
 
 #include <rerank/diagnostics.hpp>
 #include <rerank/error.hpp>
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/ssl/stream.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 
 #include <chrono>
 #include <optional>
@@ -39,9 +38,10 @@ public:
          clock::time_point deadline, clock::duration connect_timeout,
          clock::duration handshake_timeout, SSL_SESSION* resume, diagnostics& diag);
 
-    /// Sends `wire` (a complete request) and reads the response into `response()`.
-    boost::asio::awaitable<error_code> exchange(std::string_view wire, clock::time_point deadline,
-                                                std::size_t body_limit, diagnostics& diag);
+    /// Sends `wire` (a complete request) and reads the response into `response()`. No timer of
+    /// its own: the call's deadline stops it by closing the connection (see call_control).
+    boost::asio::awaitable<error_code> exchange(std::string_view wire, std::size_t body_limit,
+                                                diagnostics& diag);
 
     response_message& response() noexcept { return response_; }
     /// Whether the last exchange failed before a single response byte arrived (the request
@@ -65,14 +65,11 @@ public:
     std::uint64_t exchanges = 0;
 
 private:
-    boost::beast::tcp_stream& lowest() noexcept;
-    template <class Stream>
-    boost::asio::awaitable<error_code> exchange_on(Stream& stream, std::string_view wire,
-                                                   clock::time_point deadline,
-                                                   std::size_t body_limit, diagnostics& diag);
+    boost::asio::awaitable<error_code> read_response(std::size_t body_limit, diagnostics& diag);
+    /// Reads the rest of a Content-Length body straight into the message, past the parser.
+    boost::asio::awaitable<error_code> read_body_direct(std::size_t length);
 
-    std::optional<boost::asio::ssl::stream<boost::beast::tcp_stream>> tls_stream_;
-    std::optional<boost::beast::tcp_stream> plain_stream_;
+    transport transport_;
     boost::beast::flat_buffer read_buffer_;
     response_message response_;
     bool reusable_ = false;

@@ -1,6 +1,8 @@
 // An HTTP response parser that keeps only what the client needs.
 #pragma once
 
+#include "http/body_buffer.hpp"
+
 #include <boost/beast/http/basic_parser.hpp>
 
 #include <cstdint>
@@ -13,7 +15,7 @@ namespace rerank::detail {
 /// exchange on it, so strings keep their capacity and a response costs no allocation once warm.
 struct response_message {
     unsigned status = 0;
-    std::string body;
+    body_buffer body;
     std::string retry_after;    ///< `Retry-After` (seconds or HTTP date)
     std::string retry_after_ms; ///< `retry-after-ms`
     std::string location;       ///< `Location` of a 3xx

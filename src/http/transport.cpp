@@ -1,0 +1,147 @@
+#include "http/transport.hpp"
+
+#include "http/socket_bio.hpp"
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/ssl/error.hpp>
+
+#include <openssl/err.h>
+
+#include <cerrno>
+
+namespace rerank::detail {
+
+namespace net = boost::asio;
+
+transport::transport(const net::any_io_executor& ex, net::ssl::context* tls)
+    : socket_(ex)
+    , tls_(tls != nullptr) {
+    if (tls)
+        ssl_ = SSL_new(tls->native_handle()); // null (out of memory) fails attach()
+}
+
+transport::~transport() {
+    if (ssl_)
+        SSL_free(ssl_);
+}
+
+error_code transport::attach() {
+    error_code ec;
+    socket_.non_blocking(true, ec);
+    if (ec || !tls_)
+        return ec;
+    if (!ssl_)
+        return net::error::no_memory;
+    BIO* bio = make_socket_bio(socket_);
+    if (!bio)
+        return net::error::no_memory;
+    SSL_set_bio(ssl_, bio, bio); // the SSL object owns it
+    // Partial writes let write_all advance through a large body record by record; read-ahead
+    // lets one recv() take several records instead of a header and a body per record.
+    SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
+    SSL_set_read_ahead(ssl_, 1);
+    SSL_set_connect_state(ssl_);
+    return {};
+}
+
+transport::step transport::tls_failure(int ret, int sys_errno) {
+    switch (SSL_get_error(ssl_, ret)) {
+    case SSL_ERROR_WANT_READ:
+        return {0, wait_for::readable, {}};
+    case SSL_ERROR_WANT_WRITE:
+        return {0, wait_for::writable, {}};
+    case SSL_ERROR_ZERO_RETURN:
+        return {0, wait_for::nothing, net::error::eof};
+    case SSL_ERROR_SYSCALL:
+        if (sys_errno != 0)
+            return {0, wait_for::nothing, error_code(sys_errno, boost::system::system_category())};
+        return {0, wait_for::nothing, net::ssl::error::stream_truncated};
+    default: {
+        const unsigned long err = ERR_get_error();
+        ERR_clear_error();
+        if (ERR_GET_REASON(err) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
+            return {0, wait_for::nothing, net::ssl::error::stream_truncated};
+        return {0, wait_for::nothing,
+                error_code(static_cast<int>(err), net::error::get_ssl_category())};
+    }
+    }
+}
+
+transport::step transport::try_handshake() {
+    ERR_clear_error(); // SSL_get_error reads the thread's error queue
+    errno = 0;
+    const int ret = SSL_do_handshake(ssl_);
+    if (ret == 1)
+        return {};
+    return tls_failure(ret, errno);
+}
+
+transport::step transport::try_write(net::const_buffer data) {
+    if (!ssl_) {
+        error_code ec;
+        const std::size_t n = socket_.write_some(data, ec);
+        if (ec == net::error::would_block || ec == net::error::try_again)
+            return {0, wait_for::writable, {}};
+        return {n, wait_for::nothing, ec};
+    }
+    ERR_clear_error();
+    errno = 0;
+    std::size_t n = 0;
+    const int ret = SSL_write_ex(ssl_, data.data(), data.size(), &n);
+    if (ret == 1)
+        return {n, wait_for::nothing, {}};
+    return tls_failure(ret, errno);
+}
+
+transport::step transport::try_read(net::mutable_buffer into) {
+    if (!ssl_) {
+        error_code ec;
+        const std::size_t n = socket_.read_some(into, ec);
+        if (ec == net::error::would_block || ec == net::error::try_again)
+            return {0, wait_for::readable, {}};
+        return {n, wait_for::nothing, ec};
+    }
+    ERR_clear_error();
+    errno = 0;
+    std::size_t n = 0;
+    const int ret = SSL_read_ex(ssl_, into.data(), into.size(), &n);
+    if (ret == 1)
+        return {n, wait_for::nothing, {}};
+    return tls_failure(ret, errno);
+}
+
+net::awaitable<error_code> transport::handshake() {
+    for (;;) {
+        const step s = try_handshake();
+        if (s.ec || s.wait == wait_for::nothing)
+            co_return s.ec;
+        if (auto [ec] = co_await wait(s.wait); ec)
+            co_return ec;
+    }
+}
+
+net::awaitable<error_code> transport::write_all(std::string_view data) {
+    while (!data.empty()) {
+        const step s = try_write(net::buffer(data.data(), data.size()));
+        if (s.ec)
+            co_return s.ec;
+        data.remove_prefix(s.bytes);
+        if (s.wait != wait_for::nothing) {
+            if (auto [ec] = co_await wait(s.wait); ec)
+                co_return ec;
+        }
+    }
+    co_return error_code{};
+}
+
+bool transport::has_buffered_input() const noexcept {
+    return ssl_ && SSL_has_pending(ssl_) == 1;
+}
+
+void transport::close() noexcept {
+    error_code ignored;
+    socket_.shutdown(net::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
+}
+
+} // namespace rerank::detail
