@@ -221,6 +221,11 @@ net::awaitable<error_code> connection::read_response(std::size_t body_limit, dia
                 co_return error_code{};
             }
         }
+        // After a read that drained the socket, wait rather than probe (input_drained).
+        if (transport_.input_drained()) {
+            if (auto [ec] = co_await transport_.wait(transport::wait_for::readable); ec)
+                co_return classify_io_error(ec, "read", diag);
+        }
         const transport::step s = transport_.try_read(read_buffer_.prepare(read_size));
         read_buffer_.commit(s.bytes);
         if (s.bytes != 0) {
@@ -241,30 +246,34 @@ net::awaitable<error_code> connection::read_response(std::size_t body_limit, dia
         }
         if (s.ec)
             co_return classify_io_error(s.ec, "read", diag);
-        if (auto [ec] = co_await transport_.wait(s.wait); ec)
-            co_return classify_io_error(ec, "read", diag);
+        // Waiting for input is the loop's first step; TLS may need to write first (key update).
+        if (s.wait == transport::wait_for::writable) {
+            if (auto [ec] = co_await transport_.wait(s.wait); ec)
+                co_return classify_io_error(ec, "read", diag);
+        }
     }
 }
 
 net::awaitable<error_code> connection::read_body_direct(std::size_t length) {
     body_buffer& body = response_.body;
     const std::size_t end = body.size() + length;
-    char* const start = body.extend(length);
-    for (char* at = start; length != 0;) {
+    char* at = body.extend(length);
+    error_code ec;
+    while (length != 0 && !ec) {
+        if (transport_.input_drained())
+            std::tie(ec) = co_await transport_.wait(transport::wait_for::readable);
+        if (ec)
+            break;
         const transport::step s = transport_.try_read(net::buffer(at, length));
         at += s.bytes;
         length -= s.bytes;
-        if (s.bytes != 0)
-            continue;
-        error_code ec = s.ec;
-        if (!ec)
+        ec = s.ec;
+        if (!ec && s.bytes == 0 && s.wait == transport::wait_for::writable)
             std::tie(ec) = co_await transport_.wait(s.wait);
-        if (ec) {
-            body.shrink_to(end - length);
-            co_return ec;
-        }
     }
-    co_return error_code{};
+    if (ec)
+        body.shrink_to(end - length);
+    co_return ec;
 }
 
 error_code classify_io_error(const error_code& io, std::string_view phase, diagnostics& diag) {

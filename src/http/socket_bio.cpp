@@ -9,9 +9,13 @@ namespace {
 
 using tcp_socket = boost::asio::ip::tcp::socket;
 
+socket_bio_target& target_of(BIO* bio) {
+    return *static_cast<socket_bio_target*>(BIO_get_data(bio));
+}
+
 int descriptor(BIO* bio) {
-    auto* socket = static_cast<tcp_socket*>(BIO_get_data(bio));
-    return socket->is_open() ? socket->native_handle() : -1;
+    tcp_socket& socket = *target_of(bio).socket;
+    return socket.is_open() ? socket.native_handle() : -1;
 }
 
 bool would_block(int err) {
@@ -29,6 +33,7 @@ int socket_write(BIO* bio, const char* data, int size) {
 int socket_read(BIO* bio, char* data, int size) {
     BIO_clear_retry_flags(bio);
     const ssize_t n = ::recv(descriptor(bio), data, static_cast<std::size_t>(size), 0);
+    target_of(bio).input_drained = n < size;
     if (n < 0 && would_block(errno))
         BIO_set_retry_read(bio);
     else if (n == 0)
@@ -69,11 +74,11 @@ const BIO_METHOD* socket_method() {
 
 } // namespace
 
-BIO* make_socket_bio(tcp_socket& socket) {
+BIO* make_socket_bio(socket_bio_target& target) {
     const BIO_METHOD* method = socket_method();
     BIO* bio = method ? BIO_new(method) : nullptr;
     if (bio)
-        BIO_set_data(bio, &socket);
+        BIO_set_data(bio, &target);
     return bio;
 }
 

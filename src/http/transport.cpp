@@ -15,6 +15,7 @@ namespace net = boost::asio;
 
 transport::transport(const net::any_io_executor& ex, net::ssl::context* tls)
     : socket_(ex)
+    , bio_target_{&socket_}
     , tls_(tls != nullptr) {
     if (tls)
         ssl_ = SSL_new(tls->native_handle()); // null (out of memory) fails attach()
@@ -32,7 +33,7 @@ error_code transport::attach() {
         return ec;
     if (!ssl_)
         return net::error::no_memory;
-    BIO* bio = make_socket_bio(socket_);
+    BIO* bio = make_socket_bio(bio_target_);
     if (!bio)
         return net::error::no_memory;
     SSL_set_bio(ssl_, bio, bio); // the SSL object owns it
@@ -97,6 +98,7 @@ transport::step transport::try_read(net::mutable_buffer into) {
     if (!ssl_) {
         error_code ec;
         const std::size_t n = socket_.read_some(into, ec);
+        bio_target_.input_drained = n < into.size();
         if (ec == net::error::would_block || ec == net::error::try_again)
             return {0, wait_for::readable, {}};
         return {n, wait_for::nothing, ec};

@@ -1,6 +1,8 @@
 // The bytes of one connection: a TCP socket, with TLS done by OpenSSL straight on the socket.
 #pragma once
 
+#include "http/socket_bio.hpp"
+
 #include <rerank/error.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -73,6 +75,14 @@ public:
     /// Whether TLS has decrypted or buffered input that no read has taken yet.
     bool has_buffered_input() const noexcept;
 
+    /// Whether the next read should wait for readiness first: the last read found the kernel's
+    /// queue empty and nothing is buffered. A read that would only fail with EAGAIN costs a
+    /// system call per wait; waiting at once is safe, since Asio re-arms the descriptor for
+    /// each wait (EPOLL_CTL_MOD), which reports input that arrived in between.
+    bool input_drained() const noexcept {
+        return bio_target_.input_drained && !has_buffered_input();
+    }
+
     /// Shuts down and closes the socket (no close_notify is sent). Idempotent.
     void close() noexcept;
 
@@ -80,6 +90,7 @@ private:
     step tls_failure(int ret, int sys_errno);
 
     boost::asio::ip::tcp::socket socket_;
+    socket_bio_target bio_target_;
     bool tls_;
     SSL* ssl_ = nullptr;
 };
