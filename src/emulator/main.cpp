@@ -1,6 +1,5 @@
 // rerank-emulator: a local DashScope rerank server for scripts, demos and offline development.
 #include <rerank/emulator/server.hpp>
-#include <rerank/qwen3_tokenizer.hpp>
 
 #include <csignal>
 #include <cstdlib>
@@ -54,11 +53,8 @@ unsigned long long number(std::string_view option, const char* text, unsigned lo
 }
 
 rerank::emulator::options parse(int argc, char** argv) {
+    // The defaults enforce the limit as the real API does, with exact Qwen3 counts.
     rerank::emulator::options opts;
-    // The executable enforces the limit as the real API does, with exact Qwen3 counts.
-    opts.count_tokens = [](std::string_view text) {
-        return rerank::qwen3_tokenizer::builtin().count(text);
-    };
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         const auto value = [&]() -> const char* {

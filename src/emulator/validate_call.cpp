@@ -9,7 +9,7 @@ namespace rerank::emulator::detail {
 
 std::size_t request_tokens(const options& opts, const rerank_call& call) {
     const auto count = [&](std::string_view text) {
-        return opts.count_tokens ? opts.count_tokens(text) : approximate_token_count(text);
+        return opts.count_tokens ? opts.count_tokens(text) : exact_token_count(text);
     };
     std::size_t query = count(call.query);
     if (call.instruct)

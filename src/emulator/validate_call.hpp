@@ -15,7 +15,7 @@ namespace rerank::emulator::detail {
 /// `usage.total_tokens`: `query_tokens × documents + Σ document_tokens`, where the query's
 /// tokens include `instruct` when one is sent (conservatively: the docs do not say) and every
 /// item counts at most `opts.max_item_tokens` (the service truncates longer ones silently).
-/// Uses `opts.count_tokens`, or `approximate_token_count` when that is empty.
+/// Uses `opts.count_tokens`, or `exact_token_count` when that is empty.
 std::size_t request_tokens(const options& opts, const rerank_call& call);
 
 /// Checks, in this order: the model is one of `opts.models` (404), the query and the documents

@@ -10,6 +10,8 @@
 #include "emulator/wire.hpp"
 
 #include <rerank/dialect.hpp>
+#include <rerank/emulator/token_count.hpp>
+#include <rerank/qwen3_tokenizer.hpp>
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -79,8 +81,9 @@ BOOST_AUTO_TEST_CASE(a_valid_compatible_request_is_parsed_and_counted) {
     BOOST_TEST(e.ev.call.query == "red fruit");
     BOOST_TEST(e.ev.call.documents.size() == 2u);
     BOOST_TEST(*e.ev.call.top_n == 1u);
-    // (query 9 + instruct 2) × 2 documents + 12 + 3 bytes
-    BOOST_TEST(e.ev.tokens == 11u * 2 + 12 + 3);
+    // Exact Qwen3 counts by default: (query "red"," fruit" 2 + instruct "ab" 1) × 2 documents
+    // + "apple"," is"," red" 3 + "sky" 1.
+    BOOST_TEST(e.ev.tokens == 3u * 2 + 3 + 1);
 }
 
 BOOST_AUTO_TEST_CASE(a_valid_native_request_is_parsed) {
@@ -96,11 +99,12 @@ BOOST_AUTO_TEST_CASE(a_valid_native_request_is_parsed) {
 
 BOOST_AUTO_TEST_CASE(items_count_at_most_max_item_tokens) {
     options opts;
-    opts.max_item_tokens = 5;
+    opts.max_item_tokens = 2;
     evaluated e(
         opts, compatible,
         R"({"model":"qwen3-rerank","query":"a long query","documents":["0123456789","ab"]})");
-    BOOST_TEST(e.ev.tokens == 5u * 2 + 5 + 2);
+    // Query 3 tokens and the first document 10 (one per digit) count 2 each; "ab" is 1.
+    BOOST_TEST(e.ev.tokens == 2u * 2 + 2 + 1);
 }
 
 BOOST_AUTO_TEST_CASE(the_token_counter_is_pluggable) {
@@ -108,6 +112,27 @@ BOOST_AUTO_TEST_CASE(the_token_counter_is_pluggable) {
     opts.count_tokens = [](std::string_view) -> std::size_t { return 7; };
     evaluated e(opts, compatible, compatible_json());
     BOOST_TEST(e.ev.tokens == 7u * 2 + 7 * 2);
+}
+
+BOOST_AUTO_TEST_CASE(the_default_counter_is_the_exact_qwen3_tokenizer) {
+    const std::string text = "Reranking 1,234 documents: 北京 and Ünïcödé, with emoji 🙂.";
+    BOOST_TEST(exact_token_count(text) == rerank::qwen3_tokenizer::builtin().count(text));
+    BOOST_TEST(exact_token_count(text) < text.size());
+    options defaults;
+    BOOST_TEST(defaults.count_tokens(text) == exact_token_count(text));
+    // An empty counter counts exactly too.
+    options empty;
+    empty.count_tokens = nullptr;
+    evaluated e(empty, compatible, compatible_json());
+    BOOST_TEST(e.ev.tokens == 2u * 2 + 3 + 1);
+}
+
+BOOST_AUTO_TEST_CASE(the_byte_bound_is_an_explicit_choice) {
+    options opts;
+    opts.count_tokens = approximate_token_count;
+    evaluated e(opts, compatible, compatible_json(R"(,"instruct":"ab")"));
+    // (query 9 + instruct 2 bytes) × 2 documents + 12 + 3 bytes
+    BOOST_TEST(e.ev.tokens == 11u * 2 + 12 + 3);
 }
 
 BOOST_AUTO_TEST_CASE(unknown_paths_and_methods_are_refused_first) {
@@ -224,7 +249,7 @@ BOOST_AUTO_TEST_CASE(too_many_documents_are_refused_with_the_real_message) {
 
 BOOST_AUTO_TEST_CASE(the_token_budget_is_enforced_at_its_exact_boundary) {
     options opts;
-    opts.max_request_tokens = 1 * 2 + 3 + 3; // query "q" × 2 + "abc" + "def"
+    opts.max_request_tokens = 1 * 2 + 1 + 1; // query "q" × 2 + "abc" + "def", a token each
     const std::string body = R"({"model":"qwen3-rerank","query":"q","documents":["abc","def"]})";
     evaluated at(opts, compatible, body);
     BOOST_TEST(!at.ev.error);

@@ -58,8 +58,8 @@ BOOST_AUTO_TEST_CASE(compatible_dialect_ranks_and_echoes_documents) {
         BOOST_TEST(score <= previous);
         previous = score;
     }
-    // (9-byte query) × 4 + Σ document bytes
-    BOOST_TEST(body.at("usage").at("total_tokens").to_number<int>() == 9 * 4 + 16 + 21 + 27 + 15);
+    // Exact Qwen3 tokens (the default): query 2 × 4 documents + 5 + 6 + 7 + 5.
+    BOOST_TEST(body.at("usage").at("total_tokens").to_number<int>() == 2 * 4 + 5 + 6 + 7 + 5);
 }
 
 BOOST_AUTO_TEST_CASE(compatible_top_n_limits_the_results) {
@@ -151,7 +151,8 @@ BOOST_AUTO_TEST_CASE(the_token_budget_is_configurable_and_enforced) {
     options opts;
     opts.max_request_tokens = 100;
     started_server srv(opts);
-    // 10 documents of 10 bytes and a 1-byte query: 10 + 100 = 110 tokens.
+    // 10 documents of 10 digits (Qwen3 makes a token of each digit) and a 1-token query:
+    // 10 + 100 = 110 tokens.
     const std::vector<std::string> docs(10, "0123456789");
     auto r = call(srv.port(), post(compatible_path, compatible_body("q", docs)));
     BOOST_TEST(r.response.result_int() == 400u);

@@ -82,9 +82,12 @@ BOOST_AUTO_TEST_CASE(split_call_ranks_like_one_request) {
 }
 
 BOOST_AUTO_TEST_CASE(every_sub_request_stays_under_the_token_budget) {
-    // The emulator counts UTF-8 bytes (more than Qwen3 tokens); give the client the same
-    // budget so that its exact counts stay under, with the server checking each request.
-    emulator_fixture f(independent_scoring(500, 20000));
+    // The emulator counts UTF-8 bytes here (more than Qwen3 tokens; its default is exact), so
+    // that it refuses sub-requests the client's exact counts let through: this test is about
+    // the client splitting again what the server still calls too large.
+    auto emulator_opts = independent_scoring(500, 20000);
+    emulator_opts.count_tokens = emulator::approximate_token_count;
+    emulator_fixture f(emulator_opts);
     f.run([&]() -> net::awaitable<void> {
         request req = many_documents(600, 11);
         auto opts = client_options_for(f.server);
@@ -96,6 +99,7 @@ BOOST_AUTO_TEST_CASE(every_sub_request_stays_under_the_token_budget) {
         BOOST_TEST_REQUIRE(!out.ec, out.diag.to_string());
         BOOST_TEST(out.res.results.size() == req.documents.size());
         BOOST_TEST(out.res.requests >= 2u);
+        BOOST_TEST(f.server.stats().responses_by_status.count(400) == 1u); // refusals happened
         // Whatever the server refused as too large was split again, and every document is ranked
         // once.
         std::vector<bool> seen(req.documents.size());

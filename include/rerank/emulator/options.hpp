@@ -51,10 +51,15 @@ struct options {
     /// Model names accepted; any other is a 404 `ModelNotFound`.
     /// Default {"qwen3-rerank", "gte-rerank-v2"}.
     std::vector<std::string> models{"qwen3-rerank", "gte-rerank-v2"};
-    /// Counts the tokens of a query, instruct or document. Default (and when empty):
-    /// `approximate_token_count`, the UTF-8 byte count, an upper bound of Qwen3 tokens.
-    /// Called concurrently when `threads > 1`.
-    std::function<std::size_t(std::string_view)> count_tokens = approximate_token_count;
+    /// Counts the tokens of a query, instruct or document for `max_request_tokens`,
+    /// `max_item_tokens` and `usage.total_tokens`. Default (and when empty):
+    /// `exact_token_count`, the exact Qwen3 count, as the real service and the
+    /// `rerank-emulator` executable count, so every request a client sends is checked exactly.
+    /// Set `approximate_token_count` for the UTF-8 byte count instead (an upper bound: the
+    /// emulator then refuses requests the service would accept, e.g. to exercise a client's
+    /// handling of "too large" answers; `--approximate-tokens` in the executable), or any
+    /// function of your own. Called concurrently when `threads > 1`.
+    std::function<std::size_t(std::string_view)> count_tokens = exact_token_count;
     /// How scores are computed. Default `scoring::request_bm25`.
     emulator::scoring scoring = scoring::request_bm25;
     /// Closes a keep-alive connection on which no request arrives for this long (also bounds
