@@ -160,8 +160,9 @@ std::unique_ptr<connection> connection_pool::take_idle() {
         auto conn = std::move(idle_.back());
         idle_.pop_back();
         pool_counters::add(counters_.idle, -1);
-        bool expired = now - conn->idle_since >= options_.idle_timeout;
-        if (!expired && !conn->peer_closed()) {
+        const auto idle = now - conn->idle_since;
+        const bool expired = idle >= options_.idle_timeout;
+        if (!expired && (idle < options_.check_idle_after || !conn->peer_closed())) {
             pool_counters::add(counters_.in_use);
             return conn;
         }

@@ -23,8 +23,9 @@ namespace rerank::detail {
 /// - Connections are opened lazily, one per waiting call, never more than `max_connections`.
 /// - Idle connections are reused last-in first-out (the warmest first); waiting calls are
 ///   served first-in first-out.
-/// - An idle connection found closed by the server, or idle longer than `idle_timeout`, is
-///   discarded before use (and swept whenever a connection is released).
+/// - An idle connection found closed by the server (looked for once it has been idle for
+///   `check_idle_after`), or idle longer than `idle_timeout`, is discarded before use (and
+///   swept whenever a connection is released).
 /// - New connections resume a TLS session of an earlier one, newest first. A TLS 1.3 session
 ///   (a ticket) is offered once only (RFC 8446 C.4: servers such as nginx refuse a ticket's
 ///   second use); an older protocol's session may be offered again.
