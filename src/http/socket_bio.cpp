@@ -24,6 +24,10 @@ bool would_block(int err) {
 
 int socket_write(BIO* bio, const char* data, int size) {
     BIO_clear_retry_flags(bio);
+    if (socket_bio_target& target = target_of(bio); target.gather) {
+        target.gathered.append(data, static_cast<std::size_t>(size));
+        return size;
+    }
     const ssize_t n = ::send(descriptor(bio), data, static_cast<std::size_t>(size), MSG_NOSIGNAL);
     if (n < 0 && would_block(errno))
         BIO_set_retry_write(bio);

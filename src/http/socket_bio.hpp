@@ -5,6 +5,8 @@
 
 #include <openssl/bio.h>
 
+#include <string>
+
 namespace rerank::detail {
 
 /// What the BIO reads and writes, and what it learnt of the socket. Must outlive the BIO.
@@ -13,6 +15,10 @@ struct socket_bio_target {
     /// Whether the last read took less than asked (or would have blocked): the kernel had no
     /// more input then, so the next read should wait for readiness rather than probe.
     bool input_drained = false;
+    /// While set, writes are appended to `gathered` instead of sent: the TLS records of one
+    /// request then leave in one system call instead of one per 16 KB record.
+    bool gather = false;
+    std::string gathered;
 };
 
 /// A new BIO that reads and writes `target.socket`'s descriptor directly (non-blocking:

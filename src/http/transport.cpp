@@ -15,8 +15,8 @@ namespace net = boost::asio;
 
 transport::transport(const net::any_io_executor& ex, net::ssl::context* tls)
     : socket_(ex)
-    , bio_target_{&socket_}
     , tls_(tls != nullptr) {
+    bio_target_.socket = &socket_;
     if (tls)
         ssl_ = SSL_new(tls->native_handle()); // null (out of memory) fails attach()
 }
@@ -41,6 +41,8 @@ error_code transport::attach() {
     // lets one recv() take several records instead of a header and a body per record.
     SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     SSL_set_read_ahead(ssl_, 1);
+    // A 64 KB read buffer: with read-ahead one recv() takes a large response's records at once.
+    SSL_set_default_read_buffer_len(ssl_, 64 * 1024);
     SSL_set_connect_state(ssl_);
     return {};
 }
@@ -123,15 +125,41 @@ net::awaitable<error_code> transport::handshake() {
 }
 
 net::awaitable<error_code> transport::write_all(std::string_view data) {
-    while (!data.empty()) {
+    if (!ssl_)
+        co_return co_await send_all(data);
+    // Encrypt the whole request into the BIO's gathering buffer, then send it at once. SSL_write
+    // cannot block on that BIO; should TLS need to read first (it does not, for a client that
+    // never renegotiates), what was gathered goes out before waiting.
+    std::string& gathered = bio_target_.gathered;
+    gathered.clear();
+    error_code ec;
+    while (!data.empty() && !ec) {
+        bio_target_.gather = true;
         const step s = try_write(net::buffer(data.data(), data.size()));
-        if (s.ec)
-            co_return s.ec;
+        bio_target_.gather = false;
         data.remove_prefix(s.bytes);
-        if (s.wait != wait_for::nothing) {
-            if (auto [ec] = co_await wait(s.wait); ec)
-                co_return ec;
+        ec = s.ec;
+        if (!ec && s.wait != wait_for::nothing) {
+            ec = co_await send_all(gathered);
+            gathered.clear();
+            if (!ec)
+                std::tie(ec) = co_await wait(s.wait);
         }
+    }
+    if (!ec)
+        ec = co_await send_all(gathered);
+    gathered.clear();
+    co_return ec;
+}
+
+net::awaitable<error_code> transport::send_all(std::string_view bytes) {
+    while (!bytes.empty()) {
+        error_code ec;
+        bytes.remove_prefix(socket_.write_some(net::buffer(bytes.data(), bytes.size()), ec));
+        if (ec == net::error::would_block || ec == net::error::try_again)
+            std::tie(ec) = co_await wait(wait_for::writable);
+        if (ec)
+            co_return ec;
     }
     co_return error_code{};
 }

@@ -69,7 +69,7 @@ public:
 
     /// The TLS client handshake (for https; call after `attach`).
     boost::asio::awaitable<error_code> handshake();
-    /// Writes all of `data`.
+    /// Writes all of `data` (for TLS: encrypted whole first, then sent in one go).
     boost::asio::awaitable<error_code> write_all(std::string_view data);
 
     /// Whether TLS has decrypted or buffered input that no read has taken yet.
@@ -88,6 +88,8 @@ public:
 
 private:
     step tls_failure(int ret, int sys_errno);
+    /// Sends `bytes` on the socket as they are.
+    boost::asio::awaitable<error_code> send_all(std::string_view bytes);
 
     boost::asio::ip::tcp::socket socket_;
     socket_bio_target bio_target_;
