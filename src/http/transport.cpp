@@ -70,30 +70,40 @@ transport::step transport::tls_failure(int ret, int sys_errno) {
     }
 }
 
-transport::step transport::try_handshake() {
+namespace {
+
+// A plain socket's non-blocking call as a step: would-block means wait for `readiness`.
+transport::step plain_step(std::size_t bytes, const error_code& ec, transport::wait_for readiness) {
+    if (ec == net::error::would_block || ec == net::error::try_again)
+        return {0, readiness, {}};
+    return {bytes, transport::wait_for::nothing, ec};
+}
+
+} // namespace
+
+template <class TlsCall>
+transport::step transport::tls_step(TlsCall call) {
     ERR_clear_error(); // SSL_get_error reads the thread's error queue
     errno = 0;
-    const int ret = SSL_do_handshake(ssl_);
+    std::size_t bytes = 0;
+    const int ret = call(bytes);
     if (ret == 1)
-        return {};
+        return {bytes, wait_for::nothing, {}};
     return tls_failure(ret, errno);
+}
+
+transport::step transport::try_handshake() {
+    return tls_step([this](std::size_t&) { return SSL_do_handshake(ssl_); });
 }
 
 transport::step transport::try_write(net::const_buffer data) {
     if (!ssl_) {
         error_code ec;
         const std::size_t n = socket_.write_some(data, ec);
-        if (ec == net::error::would_block || ec == net::error::try_again)
-            return {0, wait_for::writable, {}};
-        return {n, wait_for::nothing, ec};
+        return plain_step(n, ec, wait_for::writable);
     }
-    ERR_clear_error();
-    errno = 0;
-    std::size_t n = 0;
-    const int ret = SSL_write_ex(ssl_, data.data(), data.size(), &n);
-    if (ret == 1)
-        return {n, wait_for::nothing, {}};
-    return tls_failure(ret, errno);
+    return tls_step(
+        [&](std::size_t& n) { return SSL_write_ex(ssl_, data.data(), data.size(), &n); });
 }
 
 transport::step transport::try_read(net::mutable_buffer into) {
@@ -101,17 +111,10 @@ transport::step transport::try_read(net::mutable_buffer into) {
         error_code ec;
         const std::size_t n = socket_.read_some(into, ec);
         bio_target_.input_drained = n < into.size();
-        if (ec == net::error::would_block || ec == net::error::try_again)
-            return {0, wait_for::readable, {}};
-        return {n, wait_for::nothing, ec};
+        return plain_step(n, ec, wait_for::readable);
     }
-    ERR_clear_error();
-    errno = 0;
-    std::size_t n = 0;
-    const int ret = SSL_read_ex(ssl_, into.data(), into.size(), &n);
-    if (ret == 1)
-        return {n, wait_for::nothing, {}};
-    return tls_failure(ret, errno);
+    return tls_step(
+        [&](std::size_t& n) { return SSL_read_ex(ssl_, into.data(), into.size(), &n); });
 }
 
 net::awaitable<error_code> transport::handshake() {

@@ -87,6 +87,9 @@ public:
     void close() noexcept;
 
 private:
+    /// Runs one OpenSSL I/O call (`int call(std::size_t& bytes)`) and reads its outcome.
+    template <class TlsCall>
+    step tls_step(TlsCall call);
     step tls_failure(int ret, int sys_errno);
     /// Sends `bytes` on the socket as they are.
     boost::asio::awaitable<error_code> send_all(std::string_view bytes);
