@@ -17,7 +17,9 @@ struct pool_options {
     /// non-blocking peek, one system call) only when it has been idle at least this long.
     /// Servers close idle connections after seconds; one reused sooner skips the check, and if
     /// the server did close it, the call goes again on a new connection at once (the free
-    /// stale-connection retry). Default 100 ms; 0 checks every time.
+    /// stale-connection retry). Within this window, bytes an ill-behaved server sent unasked on
+    /// an idle connection would be read as the next call's response; 0 checks every time.
+    /// Default 100 ms.
     std::chrono::milliseconds check_idle_after = std::chrono::milliseconds(100);
     /// Limit for resolving and TCP-connecting. Default 10 s.
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);

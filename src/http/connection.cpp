@@ -11,6 +11,7 @@
 #include <openssl/x509v3.h>
 
 #include <memory>
+#include <optional>
 
 #include <sys/socket.h>
 
@@ -184,21 +185,27 @@ net::awaitable<error_code> connection::exchange(std::string_view wire, std::size
         co_return ec;
     ++exchanges;
     // A keep-alive response with nothing after it leaves the connection ready for the next
-    // request; anything else (Connection: close, stray bytes) ends it.
-    reusable_ =
-        response_.keep_alive && read_buffer_.size() == 0 && !transport_.has_buffered_input();
+    // request; anything else (Connection: close, stray bytes, 101 Switching Protocols) ends it.
+    reusable_ = response_.status >= 200 && response_.keep_alive && read_buffer_.size() == 0 &&
+                !transport_.has_buffered_input();
     co_return error_code{};
 }
 
 net::awaitable<error_code> connection::read_response(std::size_t body_limit, diagnostics& diag) {
     // One TLS record's worth: SSL_read returns at most a record per call anyway.
     constexpr std::size_t read_size = 16 * 1024;
-    response_parser parser(response_);
-    parser.body_limit(body_limit);
-    parser.header_limit(16 * 1024);
-    parser.eager(true);
+    std::optional<response_parser> current; // a new one for each message (interim ones first)
+    auto next_message = [&]() -> response_parser& {
+        current.emplace(response_);
+        current->body_limit(body_limit);
+        current->header_limit(16 * 1024);
+        current->eager(true);
+        return *current;
+    };
+    response_parser* parser_ptr = &next_message();
     read_buffer_.clear();
     for (;;) {
+        response_parser& parser = *parser_ptr;
         if (read_buffer_.size() != 0) {
             beast::error_code parse_ec;
             read_buffer_.consume(parser.put(read_buffer_.data(), parse_ec));
@@ -209,6 +216,13 @@ net::awaitable<error_code> connection::read_response(std::size_t body_limit, dia
             }
             if (parse_ec && parse_ec != beast::http::error::need_more)
                 co_return classify_io_error(parse_ec, "read", diag);
+            // Beast completes a 1xx response at its header: an interim response (100
+            // Continue, 103 Early Hints), the final one follows on the same connection.
+            if (parser.is_done() && response_.status >= 100 && response_.status < 200 &&
+                response_.status != 101) {
+                parser_ptr = &next_message();
+                continue;
+            }
             if (parser.is_done())
                 co_return error_code{};
             const auto remaining = parser.content_length_remaining();
@@ -234,7 +248,9 @@ net::awaitable<error_code> connection::read_response(std::size_t body_limit, dia
         }
         if (is_end_of_stream(s.ec)) {
             beast::error_code eof_ec;
-            if (parser.got_some() && parser.need_eof()) {
+            // Only an orderly end (a TLS close_notify, or a plain FIN) completes a body
+            // delimited by the end of the connection; a TLS stream cut short may be truncated.
+            if (s.ec == net::error::eof && parser.got_some() && parser.need_eof()) {
                 parser.put_eof(eof_ec);
                 if (!eof_ec)
                     co_return error_code{};

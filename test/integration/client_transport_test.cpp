@@ -1,0 +1,755 @@
+// The client's HTTP transport against a scripted raw server: message framing (chunked,
+// close-delimited, stray bytes, 1xx), input cut into any pieces, TLS close_notify, truncation
+// and KeyUpdate, a server that closes mid-request, and the size limits.
+#include "integration/call_helpers.hpp"
+#include "support/emulator_fixture.hpp"
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/test/unit_test.hpp>
+
+#include <openssl/err.h>
+#include <openssl/ssl.h>
+
+#include <algorithm>
+#include <cctype>
+#include <csignal>
+#include <cstdio>
+#include <functional>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+using namespace rerank;
+using namespace rerank::test;
+namespace net = boost::asio;
+using net::as_tuple;
+using net::use_awaitable;
+using net::ip::tcp;
+using namespace std::chrono_literals;
+
+namespace {
+
+// ---- What the server answers ---------------------------------------------------------------
+
+// The ranking every successful answer to sample_request() carries, best first.
+constexpr std::size_t ranked_index[] = {1, 4, 2, 0, 3};
+constexpr const char* ranked_score[] = {"0.9", "0.75", "0.5", "0.25", "0.125"};
+constexpr double ranked_value[] = {0.9, 0.75, 0.5, 0.25, 0.125};
+
+/// A compatible-dialect body for sample_request(). `padding` bytes of echoed document text
+/// (which the client ignores) make it as large as a test needs.
+std::string ranking_json(std::size_t padding = 0) {
+    std::string json = R"({"id":"transport-test","object":"list","model":"qwen3-rerank",)"
+                       R"("results":[)";
+    for (std::size_t i = 0; i < std::size(ranked_index); ++i) {
+        json += i ? "," : "";
+        json += R"({"index":)" + std::to_string(ranked_index[i]) + R"(,"relevance_score":)" +
+                ranked_score[i] + R"(,"document":{"text":")" +
+                std::string(i == 0 ? padding : 0, 'x') + R"("}})";
+    }
+    return json + R"(],"usage":{"total_tokens":123}})";
+}
+
+const std::string ok_head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n";
+
+std::string with_length(const std::string& body, const std::string& extra_fields = "") {
+    return ok_head + extra_fields + "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" +
+           body;
+}
+
+/// `body` in chunks whose sizes cycle through `sizes`, with an extension and a trailer.
+std::string chunked(const std::string& body, std::span<const std::size_t> sizes) {
+    std::string out = ok_head + "Transfer-Encoding: chunked\r\n\r\n";
+    for (std::size_t at = 0, i = 0; at < body.size(); ++i) {
+        const std::size_t n = std::min(sizes[i % sizes.size()], body.size() - at);
+        char hex[32];
+        std::snprintf(hex, sizeof hex, "%zx", n);
+        out += hex + std::string(i == 1 ? ";note=\"second\"" : "") + "\r\n";
+        out.append(body, at, n).append("\r\n");
+        at += n;
+    }
+    return out + "0\r\nX-Trailer: end\r\n\r\n";
+}
+
+/// No Content-Length, no chunking: the body ends where the connection does.
+std::string close_delimited(const std::string& body) {
+    return ok_head + "\r\n" + body;
+}
+
+/// What a client reusing the connection would wrongly take as the next call's answer.
+const std::string stray_response =
+    "HTTP/1.1 500 Internal Server Error\r\nContent-Length: 2\r\n\r\n{}";
+
+void check_ranking(const call_outcome& out, const request& req) {
+    BOOST_TEST(!out.ec, out.ec.message() << ": " << out.diag.to_string());
+    BOOST_TEST(out.res.results.size() == std::size(ranked_index));
+    if (out.res.results.size() != std::size(ranked_index))
+        return;
+    for (std::size_t i = 0; i < std::size(ranked_index); ++i) {
+        const result& r = out.res.results[i];
+        BOOST_TEST(r.index == ranked_index[i]);
+        BOOST_TEST(r.relevance_score == ranked_value[i]);
+        BOOST_TEST(r.document == req.documents[ranked_index[i]]);
+    }
+    BOOST_TEST(out.res.id == "transport-test");
+    BOOST_TEST(out.res.usage.total_tokens == 123u);
+}
+
+// ---- The server's end of one connection ----------------------------------------------------
+
+/// What every connection of a server adds to.
+struct server_log {
+    std::size_t accepted = 0;
+    std::vector<std::string> request_lines;
+    int key_updates_from_client = 0; ///< KeyUpdate messages the server has read
+};
+
+void count_key_updates(int write_p, int, int content_type, const void* buf, std::size_t len, SSL*,
+                       void* arg) {
+    if (!write_p && content_type == SSL3_RT_HANDSHAKE && len > 0 &&
+        static_cast<const unsigned char*>(buf)[0] == SSL3_MT_KEY_UPDATE)
+        ++static_cast<server_log*>(arg)->key_updates_from_client;
+}
+
+/// Thrown by a peer when the client has closed or reset the connection: the script is over.
+struct peer_gone {};
+
+/// Plain TCP, or TLS through OpenSSL memory BIOs: the script decides what goes into each TLS
+/// record (one SSL_write, at most 16 KiB a record) and each TCP write (one send, no Nagle).
+/// Every operation throws `peer_gone` when the connection fails.
+class peer {
+public:
+    peer(tcp::socket socket, SSL_CTX* tls, server_log& log)
+        : socket_(std::move(socket))
+        , log_(log) {
+        socket_.set_option(tcp::no_delay(true));
+        if (!tls)
+            return;
+        ssl_ = SSL_new(tls);
+        BIO* in = BIO_new(BIO_s_mem());
+        BIO_set_mem_eof_return(in, -1); // empty means "wait for more", not end of stream
+        SSL_set_bio(ssl_, in, BIO_new(BIO_s_mem()));
+        SSL_set_accept_state(ssl_);
+        SSL_set_msg_callback(ssl_, count_key_updates);
+        SSL_set_msg_callback_arg(ssl_, &log_);
+    }
+    ~peer() {
+        if (ssl_)
+            SSL_free(ssl_);
+    }
+    peer(const peer&) = delete;
+    peer& operator=(const peer&) = delete;
+
+    SSL* ssl() const noexcept { return ssl_; }
+
+    net::awaitable<void> handshake() {
+        while (ssl_) {
+            ERR_clear_error();
+            const int ret = SSL_do_handshake(ssl_);
+            co_await flush();
+            if (ret == 1)
+                break;
+            if (SSL_get_error(ssl_, ret) != SSL_ERROR_WANT_READ)
+                throw peer_gone{};
+            co_await fill();
+        }
+    }
+
+    /// Reads one request (head and Content-Length body) and logs its first line.
+    net::awaitable<void> read_request() {
+        std::size_t head_end;
+        while ((head_end = input_.find("\r\n\r\n")) == std::string::npos)
+            co_await read_some();
+        head_end += 4;
+        const std::size_t total = head_end + content_length(input_.substr(0, head_end));
+        while (input_.size() < total)
+            co_await read_some();
+        log_.request_lines.push_back(input_.substr(0, input_.find("\r\n")));
+        input_.erase(0, total);
+    }
+
+    /// One TCP write, or one SSL_write and its records in one TCP write.
+    net::awaitable<void> send(std::string_view bytes) {
+        if (!ssl_) {
+            co_await write_socket(bytes);
+            co_return;
+        }
+        std::size_t written = 0;
+        if (SSL_write_ex(ssl_, bytes.data(), bytes.size(), &written) != 1)
+            throw peer_gone{};
+        co_await flush();
+    }
+
+    /// `bytes` in pieces whose sizes cycle through `sizes`, each sent on its own after `gap`.
+    net::awaitable<void> send_pieces(std::string_view bytes, std::span<const std::size_t> sizes,
+                                     std::chrono::microseconds gap) {
+        for (std::size_t i = 0; !bytes.empty(); ++i) {
+            const std::size_t n = std::min(sizes[i % sizes.size()], bytes.size());
+            if (i != 0)
+                co_await pause(gap);
+            co_await send(bytes.substr(0, n));
+            bytes.remove_prefix(n);
+        }
+    }
+
+    /// A TLS 1.3 KeyUpdate asking the client to update its keys too, sent on its own.
+    net::awaitable<void> key_update() {
+        const bool written =
+            SSL_key_update(ssl_, SSL_KEY_UPDATE_REQUESTED) == 1 && SSL_do_handshake(ssl_) == 1;
+        BOOST_TEST_REQUIRE(written);
+        BOOST_TEST(SSL_get_key_update_type(ssl_) == SSL_KEY_UPDATE_NONE); // no longer pending
+        co_await flush();
+    }
+
+    net::awaitable<void> close_notify() {
+        BOOST_TEST_REQUIRE(SSL_shutdown(ssl_) >= 0);
+        co_await flush();
+    }
+
+    /// Ends the byte stream (FIN) while still reading: nothing the client sends is refused.
+    void end_stream() {
+        error_code ignored;
+        socket_.shutdown(tcp::socket::shutdown_send, ignored);
+    }
+
+    /// Reads and drops whatever comes until the client closes (and so never returns).
+    net::awaitable<void> drain() {
+        for (;;) {
+            co_await read_some();
+            input_.clear();
+        }
+    }
+
+    /// Closes at once: with unread input, the client gets a reset.
+    void close() {
+        error_code ignored;
+        socket_.close(ignored);
+    }
+
+    net::awaitable<void> wait_readable() {
+        co_await socket_.async_wait(tcp::socket::wait_read, as_tuple(use_awaitable));
+    }
+
+    net::awaitable<void> pause(std::chrono::microseconds d) {
+        net::steady_timer timer(socket_.get_executor(), d);
+        co_await timer.async_wait(as_tuple(use_awaitable));
+    }
+
+private:
+    static std::size_t content_length(std::string head) {
+        std::transform(head.begin(), head.end(), head.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        const std::size_t at = head.find("\r\ncontent-length:");
+        return at == std::string::npos ? 0 : std::stoul(head.substr(at + 17));
+    }
+
+    // Appends what arrives (decrypted) to input_.
+    net::awaitable<void> read_some() {
+        char buf[16 * 1024];
+        if (!ssl_) {
+            auto [ec, n] =
+                co_await socket_.async_read_some(net::buffer(buf), as_tuple(use_awaitable));
+            if (ec)
+                throw peer_gone{};
+            input_.append(buf, n);
+            co_return;
+        }
+        for (;;) {
+            ERR_clear_error();
+            std::size_t n = 0;
+            const int ret = SSL_read_ex(ssl_, buf, sizeof buf, &n);
+            if (ret == 1) {
+                input_.append(buf, n);
+                co_return;
+            }
+            const int err = SSL_get_error(ssl_, ret);
+            co_await flush();
+            if (err != SSL_ERROR_WANT_READ)
+                throw peer_gone{};
+            co_await fill();
+        }
+    }
+
+    net::awaitable<void> fill() {
+        char buf[16 * 1024];
+        auto [ec, n] = co_await socket_.async_read_some(net::buffer(buf), as_tuple(use_awaitable));
+        if (ec)
+            throw peer_gone{};
+        BIO_write(SSL_get_rbio(ssl_), buf, static_cast<int>(n));
+    }
+
+    // Sends what OpenSSL has written to the memory BIO, in one TCP write.
+    net::awaitable<void> flush() {
+        std::string out;
+        BIO* bio = SSL_get_wbio(ssl_);
+        char buf[16 * 1024];
+        for (int n; (n = BIO_read(bio, buf, sizeof buf)) > 0;)
+            out.append(buf, static_cast<std::size_t>(n));
+        if (!out.empty())
+            co_await write_socket(out);
+    }
+
+    net::awaitable<void> write_socket(std::string_view bytes) {
+        auto [ec, n] =
+            co_await net::async_write(socket_, net::buffer(bytes), as_tuple(use_awaitable));
+        if (ec)
+            throw peer_gone{};
+    }
+
+    tcp::socket socket_;
+    server_log& log_;
+    SSL* ssl_ = nullptr;
+    std::string input_;
+};
+
+// ---- The server ----------------------------------------------------------------------------
+
+using script = std::function<net::awaitable<void>(peer&, std::size_t)>;
+
+struct server_state {
+    server_state(net::io_context& ioc, script s)
+        : acceptor(ioc)
+        , run(std::move(s)) {}
+    tcp::acceptor acceptor;
+    std::unique_ptr<net::ssl::context> tls;
+    script run;
+    server_log log;
+};
+
+void rethrow_failure(std::exception_ptr e) {
+    if (e)
+        std::rethrow_exception(e); // out of io_context::run: the test fails
+}
+
+net::awaitable<void> serve(std::shared_ptr<server_state> s, tcp::socket socket,
+                           std::size_t number) {
+    peer p(std::move(socket), s->tls ? s->tls->native_handle() : nullptr, s->log);
+    try {
+        co_await p.handshake();
+        co_await s->run(p, number);
+    } catch (const peer_gone&) {
+    }
+    p.close();
+}
+
+net::awaitable<void> accept_loop(std::shared_ptr<server_state> s) {
+    for (;;) {
+        auto [ec, socket] = co_await s->acceptor.async_accept(as_tuple(use_awaitable));
+        if (ec)
+            co_return;
+        net::co_spawn(s->acceptor.get_executor(), serve(s, std::move(socket), s->log.accepted++),
+                      rethrow_failure);
+    }
+}
+
+/// Listens on 127.0.0.1, port 0, and runs `script(peer, connection number)` on every
+/// connection it accepts (after the TLS handshake, TLS 1.3 only). An exception out of a script
+/// other than `peer_gone` fails the test from the io_context's run loop.
+class scripted_server {
+public:
+    scripted_server(net::io_context& ioc, bool tls, script run)
+        : state_(std::make_shared<server_state>(ioc, std::move(run))) {
+        auto& acceptor = state_->acceptor;
+        acceptor.open(tcp::v4());
+        acceptor.bind({net::ip::make_address("127.0.0.1"), 0});
+        acceptor.listen();
+        if (tls) {
+            auto ctx = std::make_unique<net::ssl::context>(net::ssl::context::tls_server);
+            ctx->use_certificate_chain_file(cert_path("server.pem"));
+            ctx->use_private_key_file(cert_path("server.key"), net::ssl::context::pem);
+            SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_3_VERSION);
+            state_->tls = std::move(ctx);
+        }
+        net::co_spawn(ioc, accept_loop(state_), rethrow_failure);
+    }
+    ~scripted_server() { stop(); }
+    scripted_server(const scripted_server&) = delete;
+    scripted_server& operator=(const scripted_server&) = delete;
+
+    /// Stops accepting (connections in progress run on). Every test body ends with it, so
+    /// that the io_context runs out of work.
+    void stop() {
+        error_code ignored;
+        state_->acceptor.close(ignored);
+    }
+
+    const server_log& log() const noexcept { return state_->log; }
+
+    /// Options for a client of this server: the test CA, no retries, a 20 s deadline.
+    client_options options_for_client() const {
+        client_options opts;
+        opts.base_url = std::string(state_->tls ? "https" : "http") +
+                        "://127.0.0.1:" + std::to_string(state_->acceptor.local_endpoint().port()) +
+                        "/compatible-api/v1";
+        opts.api_key = "sk-transport-test";
+        opts.tls.ca_file = cert_path("ca.pem");
+        opts.tls.use_system_trust_store = false;
+        opts.timeout = 20s;
+        opts.retry.max_attempts = 1;
+        return opts;
+    }
+
+private:
+    std::shared_ptr<server_state> state_;
+};
+
+constexpr bool tls_and_plain[] = {true, false};
+
+const char* name(bool tls) {
+    return tls ? "https" : "http";
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(client_transport)
+
+// 1. Chunks of 1 byte to 17,000 (one spans two TLS records), an extension and a trailer, sent in
+// writes cut anywhere (mid size line, mid CRLF, mid data). The response is fully delimited, so
+// the second call reuses the connection.
+BOOST_AUTO_TEST_CASE(chunked_response_in_assorted_pieces) {
+    static constexpr std::size_t chunk_sizes[] = {1, 15, 256, 3000, 17000};
+    static constexpr std::size_t write_sizes[] = {7, 1, 2, 3, 5, 8, 13, 100, 1000, 4096, 17000};
+    for (bool tls : tls_and_plain) {
+        BOOST_TEST_CONTEXT(name(tls)) {
+            io_fixture f;
+            const std::string wire = chunked(ranking_json(30000), chunk_sizes);
+            scripted_server server(f.ioc, tls, [&](peer& p, std::size_t) -> net::awaitable<void> {
+                for (;;) {
+                    co_await p.read_request();
+                    co_await p.send_pieces(wire, write_sizes, 1ms);
+                }
+            });
+            f.run([&]() -> net::awaitable<void> {
+                client c(f.ioc.get_executor(), server.options_for_client());
+                const request req = sample_request();
+                check_ranking(co_await call(c, req), req);
+                check_ranking(co_await call(c, req), req);
+                BOOST_TEST(c.stats().connections_created == 1u);
+                BOOST_TEST(c.stats().connections_reused == 1u);
+                BOOST_TEST(
+                    server.log().request_lines ==
+                        std::vector<std::string>(2, "POST /compatible-api/v1/reranks HTTP/1.1"),
+                    boost::test_tools::per_element());
+                server.stop();
+            });
+        }
+    }
+}
+
+// 2a/2c. A body delimited by the end of the stream: a TLS close_notify, or a TCP FIN over plain
+// HTTP, completes it; the connection is then done with.
+BOOST_AUTO_TEST_CASE(close_delimited_response_ends_with_the_stream) {
+    for (bool tls : tls_and_plain) {
+        BOOST_TEST_CONTEXT(name(tls)) {
+            io_fixture f;
+            scripted_server server(f.ioc, tls, [&](peer& p, std::size_t) -> net::awaitable<void> {
+                co_await p.read_request();
+                co_await p.send(close_delimited(ranking_json()));
+                if (p.ssl())
+                    co_await p.close_notify();
+                p.end_stream();
+                co_await p.drain();
+            });
+            f.run([&]() -> net::awaitable<void> {
+                client c(f.ioc.get_executor(), server.options_for_client());
+                const request req = sample_request();
+                check_ranking(co_await call(c, req), req);
+                check_ranking(co_await call(c, req), req);
+                BOOST_TEST(c.stats().connections_created == 2u);
+                BOOST_TEST(c.stats().connections_reused == 0u);
+                BOOST_TEST(server.log().accepted == 2u);
+                server.stop();
+            });
+        }
+    }
+}
+
+// 2b. Over TLS, a TCP FIN without close_notify may be an attacker's truncation: the body it ends
+// is not known to be complete (RFC 8446 §6.1; RFC 9112 §9.8).
+BOOST_AUTO_TEST_CASE(tls_stream_cut_without_close_notify_is_not_a_complete_response) {
+    io_fixture f;
+    scripted_server server(f.ioc, true, [&](peer& p, std::size_t) -> net::awaitable<void> {
+        co_await p.read_request();
+        co_await p.send(close_delimited(ranking_json()));
+        p.end_stream();
+        co_await p.drain();
+    });
+    f.run([&]() -> net::awaitable<void> {
+        client c(f.ioc.get_executor(), server.options_for_client());
+        auto out = co_await call(c, sample_request());
+        BOOST_TEST(out.ec == errc::connection_failed, out.ec.message());
+        BOOST_TEST(out.res.results.empty());
+        BOOST_TEST(out.diag.client_message.find("read") != std::string::npos,
+                   out.diag.client_message);
+        BOOST_TEST(c.stats().attempts == 1u);
+        BOOST_TEST(c.stats().open == 0u);
+        server.stop();
+    });
+}
+
+// 3. Every byte in its own TCP write / TLS record, 0.5 ms apart, chunked and Content-Length.
+BOOST_AUTO_TEST_CASE(response_dripped_one_byte_at_a_time) {
+    static constexpr std::size_t one_byte[] = {1};
+    static constexpr std::size_t chunk_sizes[] = {64};
+    for (bool tls : tls_and_plain) {
+        for (bool use_chunks : {true, false}) {
+            BOOST_TEST_CONTEXT(name(tls) << (use_chunks ? ", chunked" : ", Content-Length")) {
+                io_fixture f;
+                const std::string wire =
+                    use_chunks ? chunked(ranking_json(), chunk_sizes) : with_length(ranking_json());
+                scripted_server server(f.ioc, tls,
+                                       [&](peer& p, std::size_t) -> net::awaitable<void> {
+                                           co_await p.read_request();
+                                           co_await p.send_pieces(wire, one_byte, 500us);
+                                           co_await p.drain();
+                                       });
+                f.run([&]() -> net::awaitable<void> {
+                    client c(f.ioc.get_executor(), server.options_for_client());
+                    const request req = sample_request();
+                    check_ranking(co_await call(c, req), req);
+                    BOOST_TEST(c.stats().connections_created == 1u);
+                    server.stop();
+                });
+            }
+        }
+    }
+}
+
+// 4. The server closes without reading while a 6 MB request is being written: the write fails
+// with EPIPE, never SIGPIPE (which, at its default disposition, kills the process).
+BOOST_AUTO_TEST_CASE(server_closing_during_a_large_request_fails_the_call_without_sigpipe) {
+    struct sigaction current {};
+    BOOST_TEST_REQUIRE(sigaction(SIGPIPE, nullptr, &current) == 0);
+    BOOST_TEST_REQUIRE((current.sa_handler == SIG_DFL),
+                       "SIGPIPE must be at its default disposition for this test to mean anything");
+
+    request req;
+    req.query = "large request";
+    for (int i = 0; i < 300; ++i)
+        req.documents.emplace_back(std::size_t(20 * 1024), static_cast<char>('a' + i % 26));
+    for (bool tls : tls_and_plain) {
+        BOOST_TEST_CONTEXT(name(tls)) {
+            io_fixture f;
+            scripted_server server(f.ioc, tls, [&](peer& p, std::size_t) -> net::awaitable<void> {
+                co_await p.wait_readable();
+                co_await p.pause(20ms); // the client is now blocked on full socket buffers
+                // FIN, then a reset (input unread): the client's socket, half-closed by then,
+                // fails its next send with EPIPE, which raises SIGPIPE unless suppressed. A
+                // reset alone would fail it with ECONNRESET, which raises nothing.
+                p.end_stream();
+                p.close();
+            });
+            f.run([&]() -> net::awaitable<void> {
+                auto opts = server.options_for_client();
+                limits one_request; // 300 × 4,000 tokens fit in one request
+                one_request.max_request_tokens = 10'000'000;
+                opts.limits = one_request;
+                client c(f.ioc.get_executor(), opts);
+                auto out = co_await call(c, req);
+                BOOST_TEST(out.ec == errc::connection_failed, out.ec.message());
+                BOOST_TEST(out.diag.client_message.find("write failed: Broken pipe") == 0u,
+                           out.diag.client_message);
+                BOOST_TEST(c.stats().attempts == 1u);
+                BOOST_TEST(server.log().accepted == 1u);
+                server.stop();
+            });
+        }
+    }
+}
+
+// 5. Bytes after a complete keep-alive response (a second response glued on, or arriving a
+// moment later; after a small body read with the head, or a large one read past the parser):
+// the call succeeds, and the connection is never used again.
+BOOST_AUTO_TEST_CASE(stray_bytes_after_a_response_retire_the_connection) {
+    for (bool tls : tls_and_plain) {
+        for (std::size_t padding : {std::size_t(0), std::size_t(40000)}) {
+            for (bool late : {false, true}) {
+                BOOST_TEST_CONTEXT(name(tls) << ", body padding " << padding
+                                             << (late ? ", stray bytes late" : ", glued")) {
+                    io_fixture f;
+                    const std::string first = with_length(ranking_json(padding));
+                    scripted_server server(
+                        f.ioc, tls, [&](peer& p, std::size_t number) -> net::awaitable<void> {
+                            co_await p.read_request();
+                            if (number != 0) {
+                                co_await p.send(with_length(ranking_json()));
+                            } else if (late) {
+                                co_await p.send(first);
+                                co_await p.pause(20ms);
+                                co_await p.send(stray_response);
+                            } else {
+                                co_await p.send(first + stray_response);
+                            }
+                            co_await p.drain();
+                        });
+                    f.run([&]() -> net::awaitable<void> {
+                        client c(f.ioc.get_executor(), server.options_for_client());
+                        const request req = sample_request();
+                        check_ranking(co_await call(c, req), req);
+                        // Well after the late bytes came in (and past any short idle time
+                        // for which a pool might skip looking at a connection before reuse).
+                        net::steady_timer settle(f.ioc, 150ms);
+                        co_await settle.async_wait(as_tuple(use_awaitable));
+                        check_ranking(co_await call(c, req), req);
+                        BOOST_TEST(c.stats().connections_created == 2u);
+                        BOOST_TEST(c.stats().connections_reused == 0u);
+                        BOOST_TEST(server.log().accepted == 2u);
+                        server.stop();
+                    });
+                }
+            }
+        }
+    }
+}
+
+// 6a. The head of a response is limited to 16 KiB: just under passes, over is bad_response.
+BOOST_AUTO_TEST_CASE(header_block_over_16_kib_is_a_bad_response) {
+    for (bool tls : tls_and_plain) {
+        for (std::size_t padding : {std::size_t(15000), std::size_t(17000)}) {
+            BOOST_TEST_CONTEXT(name(tls) << ", header padding " << padding) {
+                io_fixture f;
+                const std::string wire =
+                    with_length(ranking_json(), "X-Padding: " + std::string(padding, 'h') + "\r\n");
+                scripted_server server(f.ioc, tls,
+                                       [&](peer& p, std::size_t) -> net::awaitable<void> {
+                                           co_await p.read_request();
+                                           co_await p.send(wire);
+                                           co_await p.drain();
+                                       });
+                f.run([&]() -> net::awaitable<void> {
+                    client c(f.ioc.get_executor(), server.options_for_client());
+                    const request req = sample_request();
+                    auto out = co_await call(c, req);
+                    if (padding < 16 * 1024) {
+                        check_ranking(out, req);
+                    } else {
+                        BOOST_TEST(out.ec == errc::bad_response, out.ec.message());
+                        BOOST_TEST(out.diag.client_message.find("header") != std::string::npos,
+                                   out.diag.client_message);
+                        BOOST_TEST(c.stats().open == 0u);
+                    }
+                    server.stop();
+                });
+            }
+        }
+    }
+}
+
+// 6b. max_response_bytes holds for chunked bodies (no length announced) as for Content-Length.
+BOOST_AUTO_TEST_CASE(body_over_max_response_bytes_is_a_bad_response) {
+    static constexpr std::size_t chunk_sizes[] = {1000};
+    constexpr std::size_t limit = 4096;
+    for (bool tls : tls_and_plain) {
+        for (bool use_chunks : {true, false}) {
+            for (std::size_t padding : {std::size_t(3000), std::size_t(6000)}) {
+                BOOST_TEST_CONTEXT(name(tls) << (use_chunks ? ", chunked" : ", Content-Length")
+                                             << ", body padding " << padding) {
+                    io_fixture f;
+                    const std::string body = ranking_json(padding);
+                    const std::string wire =
+                        use_chunks ? chunked(body, chunk_sizes) : with_length(body);
+                    scripted_server server(f.ioc, tls,
+                                           [&](peer& p, std::size_t) -> net::awaitable<void> {
+                                               co_await p.read_request();
+                                               co_await p.send(wire);
+                                               co_await p.drain();
+                                           });
+                    f.run([&]() -> net::awaitable<void> {
+                        auto opts = server.options_for_client();
+                        opts.max_response_bytes = limit;
+                        client c(f.ioc.get_executor(), opts);
+                        const request req = sample_request();
+                        auto out = co_await call(c, req);
+                        if (body.size() <= limit) {
+                            check_ranking(out, req);
+                        } else {
+                            BOOST_TEST(out.ec == errc::bad_response, out.ec.message());
+                            BOOST_TEST(out.diag.client_message.find("max_response_bytes") !=
+                                           std::string::npos,
+                                       out.diag.client_message);
+                        }
+                        server.stop();
+                    });
+                }
+            }
+        }
+    }
+}
+
+// 7. A TLS 1.3 KeyUpdate (update_requested) alone before a response, and in the middle of a
+// Content-Length body read past the parser: the client reads on, answers with its own
+// KeyUpdate, and the connection stays usable.
+BOOST_AUTO_TEST_CASE(tls13_key_update_before_and_inside_a_response) {
+    io_fixture f;
+    const std::string small = with_length(ranking_json());
+    const std::string large = with_length(ranking_json(40000));
+    scripted_server server(f.ioc, true, [&](peer& p, std::size_t) -> net::awaitable<void> {
+        BOOST_TEST(SSL_version(p.ssl()) == TLS1_3_VERSION);
+        co_await p.read_request();
+        co_await p.key_update();
+        co_await p.pause(10ms);
+        co_await p.send(small);
+        co_await p.read_request();
+        const std::string_view wire = large;
+        co_await p.send(wire.substr(0, 20000));
+        co_await p.key_update();
+        co_await p.pause(10ms);
+        co_await p.send(wire.substr(20000));
+        co_await p.drain();
+    });
+    f.run([&]() -> net::awaitable<void> {
+        client c(f.ioc.get_executor(), server.options_for_client());
+        const request req = sample_request();
+        check_ranking(co_await call(c, req), req);
+        check_ranking(co_await call(c, req), req);
+        BOOST_TEST(c.stats().connections_created == 1u);
+        BOOST_TEST(c.stats().connections_reused == 1u);
+        // The server read the client's answer to the first update before the second request.
+        BOOST_TEST(server.log().key_updates_from_client >= 1);
+        server.stop();
+    });
+}
+
+// 8. Interim 1xx responses come before the final one (RFC 9110 §15.2: a client must accept
+// them even unasked): a 100 Continue glued to the 200, or on its own before it.
+BOOST_AUTO_TEST_CASE(interim_100_continue_before_the_response) {
+    for (bool tls : tls_and_plain) {
+        for (bool glued : {true, false}) {
+            BOOST_TEST_CONTEXT(name(tls) << (glued ? ", glued" : ", separate")) {
+                io_fixture f;
+                const std::string interim = "HTTP/1.1 100 Continue\r\n\r\n";
+                const std::string final_response = with_length(ranking_json());
+                scripted_server server(f.ioc, tls,
+                                       [&](peer& p, std::size_t) -> net::awaitable<void> {
+                                           for (;;) {
+                                               co_await p.read_request();
+                                               if (glued) {
+                                                   co_await p.send(interim + final_response);
+                                                   continue;
+                                               }
+                                               co_await p.send(interim);
+                                               co_await p.pause(10ms);
+                                               co_await p.send(final_response);
+                                           }
+                                       });
+                f.run([&]() -> net::awaitable<void> {
+                    client c(f.ioc.get_executor(), server.options_for_client());
+                    const request req = sample_request();
+                    auto out = co_await call(c, req);
+                    BOOST_TEST(out.diag.http_status == 200u);
+                    check_ranking(out, req);
+                    check_ranking(co_await call(c, req), req);
+                    BOOST_TEST(c.stats().connections_created == 1u);
+                    server.stop();
+                });
+            }
+        }
+    }
+}
+
+BOOST_AUTO_TEST_SUITE_END()
