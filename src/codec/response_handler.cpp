@@ -45,34 +45,39 @@ const std::string& response_handler::request_id() const noexcept {
 }
 
 response_handler::field response_handler::field_of(std::string_view key) const noexcept {
+    // The members read in each place. There are few: a scan costs no more than a chain of ifs.
+    struct member {
+        std::string_view key;
+        field value;
+    };
+    static constexpr member result_members[] = {{"index", field::index},
+                                                {"relevance_score", field::relevance_score}};
+    static constexpr member root_members[] = {{"id", field::id},
+                                              {"request_id", field::request_id},
+                                              {"model", field::model},
+                                              {"usage", field::usage}};
+    static constexpr member output_members[] = {{"results", field::results}};
+    static constexpr member usage_members[] = {{"total_tokens", field::total_tokens},
+                                               {"input_tokens", field::input_tokens}};
+    const auto find = [key](const auto& members) {
+        for (const member& m : members)
+            if (m.key == key)
+                return m.value;
+        return field::other;
+    };
+
     const bool native = dialect_ == rerank::dialect::dashscope_native;
     switch (top()) {
     case place::result:
-        if (key == "index")
-            return field::index;
-        if (key == "relevance_score")
-            return field::relevance_score;
-        return field::other;
+        return find(result_members);
     case place::root:
-        if (key == "id")
-            return field::id;
-        if (key == "request_id")
-            return field::request_id;
-        if (key == "model")
-            return field::model;
-        if (key == "usage")
-            return field::usage;
-        if (key == (native ? "output" : "results"))
+        if (key == (native ? "output" : "results")) // each dialect's own place for the results
             return native ? field::output : field::results;
-        return field::other;
+        return find(root_members);
     case place::output:
-        return key == "results" ? field::results : field::other;
+        return find(output_members);
     case place::usage:
-        if (key == "total_tokens")
-            return field::total_tokens;
-        if (key == "input_tokens")
-            return field::input_tokens;
-        return field::other;
+        return find(usage_members);
     case place::results:
         break; // arrays have no keys
     }
@@ -205,59 +210,6 @@ bool response_handler::on_string(sv s, std::size_t n, ec_type& ec) {
     return true;
 }
 
-bool response_handler::on_int64(std::int64_t i, sv s, ec_type&) {
-    const field f = scalar_field();
-    if (i >= 0)
-        switch (f) {
-        case field::index:
-            set_index(static_cast<std::uint64_t>(i), s);
-            return true;
-        case field::total_tokens:
-        case field::input_tokens:
-            set_tokens(f, static_cast<std::uint64_t>(i));
-            return true;
-        default:
-            break;
-        }
-    switch (f) {
-    case field::index:
-        fail(result_prefix() + "index " + std::string(s) + " is negative");
-        result_failed_ = true;
-        break;
-    case field::relevance_score:
-        set_score(static_cast<double>(i), s);
-        break;
-    case field::total_tokens:
-    case field::input_tokens:
-        bad_tokens(f, s);
-        break;
-    default:
-        wrong_type(f, "a number");
-        break;
-    }
-    return true;
-}
-
-bool response_handler::on_uint64(std::uint64_t u, sv s, ec_type&) {
-    const field f = scalar_field();
-    switch (f) {
-    case field::index:
-        set_index(u, s);
-        break;
-    case field::relevance_score:
-        set_score(static_cast<double>(u), s);
-        break;
-    case field::total_tokens:
-    case field::input_tokens:
-        set_tokens(f, u);
-        break;
-    default:
-        wrong_type(f, "a number");
-        break;
-    }
-    return true;
-}
-
 namespace {
 
 // Whether a double is a whole number that converts to uint64 exactly (below 2^64).
@@ -268,32 +220,72 @@ bool is_whole(double d) noexcept {
 
 } // namespace
 
+// The three number events meet here, so each field's rule is written once. A score takes any
+// finite number; an index or a token count only a non-negative integer, which a double may be
+// too (`2.0`). Whether a double is one is asked only for those fields: scores skip the test.
+struct response_handler::number {
+    enum class kind : std::uint8_t { non_negative, negative, floating };
+
+    kind type;
+    std::uint64_t count; // the value, if non_negative
+    double value;        // the value, always
+
+    // The value as a count, if it is a non-negative integer below 2^64.
+    bool as_count(std::uint64_t& out) const noexcept {
+        if (type == kind::non_negative)
+            out = count;
+        else if (type == kind::floating && is_whole(value))
+            out = static_cast<std::uint64_t>(value);
+        else
+            return false;
+        return true;
+    }
+    // Why an index that is not a count was refused.
+    const char* not_a_count() const noexcept {
+        return type == kind::negative ? " is negative" : " is not a non-negative integer";
+    }
+};
+
+bool response_handler::on_int64(std::int64_t i, sv s, ec_type& ec) {
+    if (i >= 0)
+        return on_uint64(static_cast<std::uint64_t>(i), s, ec);
+    read_number(scalar_field(), number{number::kind::negative, 0, static_cast<double>(i)}, s);
+    return true;
+}
+
+bool response_handler::on_uint64(std::uint64_t u, sv s, ec_type&) {
+    read_number(scalar_field(), number{number::kind::non_negative, u, static_cast<double>(u)}, s);
+    return true;
+}
+
 bool response_handler::on_double(double d, sv s, ec_type&) {
-    const field f = scalar_field();
+    read_number(scalar_field(), number{number::kind::floating, 0, d}, s);
+    return true;
+}
+
+void response_handler::read_number(field f, const number& n, sv text) {
+    std::uint64_t count = 0;
     switch (f) {
     case field::index:
-        if (is_whole(d))
-            set_index(static_cast<std::uint64_t>(d), s);
-        else {
-            fail(result_prefix() + "index " + std::string(s) + " is not a non-negative integer");
-            result_failed_ = true;
-        }
+        if (n.as_count(count))
+            set_index(count, text);
+        else
+            fail_result("index " + std::string(text) + n.not_a_count());
         break;
     case field::relevance_score:
-        set_score(d, s);
+        set_score(n.value, text);
         break;
     case field::total_tokens:
     case field::input_tokens:
-        if (is_whole(d))
-            set_tokens(f, static_cast<std::uint64_t>(d));
+        if (n.as_count(count))
+            set_tokens(f, count);
         else
-            bad_tokens(f, s);
+            bad_tokens(f, text);
         break;
     default:
         wrong_type(f, "a number");
         break;
     }
-    return true;
 }
 
 bool response_handler::on_bool(bool, ec_type&) {
@@ -359,22 +351,16 @@ void response_handler::end_result() {
 }
 
 void response_handler::set_index(std::uint64_t index, sv text) {
-    if (index >= document_count_) {
-        fail(result_prefix() + "index " + std::string(text) + " is out of range (" +
-             std::to_string(document_count_) + " documents)");
-        result_failed_ = true;
-        return;
-    }
+    if (index >= document_count_)
+        return fail_result("index " + std::string(text) + " is out of range (" +
+                           std::to_string(document_count_) + " documents)");
     index_ = static_cast<std::size_t>(index);
     has_index_ = true;
 }
 
 void response_handler::set_score(double score, sv text) {
-    if (!std::isfinite(score)) {
-        fail(result_prefix() + "relevance_score " + std::string(text) + " is not a finite number");
-        result_failed_ = true;
-        return;
-    }
+    if (!std::isfinite(score))
+        return fail_result("relevance_score " + std::string(text) + " is not a finite number");
     score_ = score;
     has_score_ = true;
 }
@@ -398,10 +384,8 @@ void response_handler::wrong_type(field f, const char* what) {
     switch (f) {
     case field::index:
     case field::relevance_score:
-        fail(result_prefix() + (f == field::index ? "index" : "relevance_score") + " is " + what +
-             ", not a number");
-        result_failed_ = true;
-        return;
+        return fail_result(std::string(f == field::index ? "index" : "relevance_score") + " is " +
+                           what + ", not a number");
     case field::results:
         return fail(std::string(dialect_ == rerank::dialect::dashscope_native ? "output.results"
                                                                               : "results") +
@@ -421,6 +405,12 @@ void response_handler::wrong_type(field f, const char* what) {
 void response_handler::fail(std::string message) {
     if (problem_.empty())
         problem_ = std::move(message);
+}
+
+// A problem with the result being read: the first one is reported, and the result is not kept.
+void response_handler::fail_result(std::string_view what) {
+    fail(result_prefix().append(what));
+    result_failed_ = true;
 }
 
 std::string response_handler::result_prefix() const {

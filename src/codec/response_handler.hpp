@@ -99,17 +99,22 @@ private:
         field_ = field::other;
         return f;
     }
+    // A JSON number as the parser delivered it (defined in the .cpp).
+    struct number;
+
     field field_of(std::string_view key) const noexcept;
     field scalar_field();
     std::string* string_target(field f) noexcept;
     void begin_result() noexcept;
     void end_result();
+    void read_number(field f, const number& n, sv text);
     void set_index(std::uint64_t index, sv text);
     void set_score(double score, sv text);
     void set_tokens(field f, std::uint64_t value) noexcept;
     void bad_tokens(field f, sv text);
     void wrong_type(field f, const char* what);
     void fail(std::string message);
+    void fail_result(std::string_view what);
     std::string result_prefix() const;
 
     // Set by start().

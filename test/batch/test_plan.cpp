@@ -58,17 +58,29 @@ planned plan(const request& req, const limits& lim, fake_counter& fc, bool with_
     return p;
 }
 
+limits with_margin(double margin) {
+    limits lim;
+    lim.safety_margin = margin;
+    return lim;
+}
+
+// Plans 100 documents of 4,000 tokens under a 4,000-token query: every request must hold
+// `per_request` documents (the last one the rest).
+planned plan_long_texts(const limits& lim, std::size_t per_request) {
+    fake_counter fc;
+    const planned p = plan(make_request(4000, 100, 4000), lim, fc);
+    BOOST_TEST(!p.ec);
+    BOOST_TEST(sizes(p.plan, 100) == uniform(100, per_request), boost::test_tools::per_element());
+    return p;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(batch_plan_arithmetic)
 
 // n × (4,000 + 4,000) <= 117,600 → 14 documents per request.
 BOOST_AUTO_TEST_CASE(long_query_and_long_documents_default_margin) {
-    fake_counter fc;
-    const request req = make_request(4000, 100, 4000);
-    const planned p = plan(req, limits{}, fc);
-    BOOST_TEST(!p.ec);
-    BOOST_TEST(sizes(p.plan, 100) == uniform(100, 14), boost::test_tools::per_element());
+    const planned p = plan_long_texts(limits{}, 14);
     BOOST_TEST(p.plan.batches.size() == 8u);
     BOOST_TEST(p.plan.query_tokens == 4000u);
     BOOST_TEST(!p.plan.single_request());
@@ -76,30 +88,17 @@ BOOST_AUTO_TEST_CASE(long_query_and_long_documents_default_margin) {
 
 // Without a margin the budget is 120,000: exactly 15 × 8,000.
 BOOST_AUTO_TEST_CASE(no_margin_fills_to_the_last_token) {
-    fake_counter fc;
-    limits lim;
-    lim.safety_margin = 0;
-    const planned p = plan(make_request(4000, 100, 4000), lim, fc);
-    BOOST_TEST(!p.ec);
-    BOOST_TEST(sizes(p.plan, 100) == uniform(100, 15), boost::test_tools::per_element());
+    plan_long_texts(with_margin(0), 15);
 }
 
 // 10% margin: 108,000 → 13 per request.
 BOOST_AUTO_TEST_CASE(larger_margin_shrinks_batches) {
-    fake_counter fc;
-    limits lim;
-    lim.safety_margin = 0.1;
-    const planned p = plan(make_request(4000, 100, 4000), lim, fc);
-    BOOST_TEST(!p.ec);
-    BOOST_TEST(sizes(p.plan, 100) == uniform(100, 13), boost::test_tools::per_element());
+    plan_long_texts(with_margin(0.1), 13);
 }
 
 // gte-rerank-v2: 29,400 → 3 per request, 34 requests.
 BOOST_AUTO_TEST_CASE(budget_of_30000) {
-    fake_counter fc;
-    const planned p = plan(make_request(4000, 100, 4000), limits::for_model("gte-rerank-v2"), fc);
-    BOOST_TEST(!p.ec);
-    BOOST_TEST(sizes(p.plan, 100) == uniform(100, 3), boost::test_tools::per_element());
+    const planned p = plan_long_texts(limits::for_model("gte-rerank-v2"), 3);
     BOOST_TEST(p.plan.batches.size() == 34u);
 }
 

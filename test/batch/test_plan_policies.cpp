@@ -54,18 +54,30 @@ limits with_policy(oversized_item_policy p) {
     return lim;
 }
 
+limits with_body_limit(std::size_t bytes) {
+    limits lim;
+    lim.max_body_bytes = bytes;
+    return lim;
+}
+
+// Plans a request that cannot be planned: checks it is refused as invalid_request and returns
+// the message that says why.
+std::string refusal(const request& req, const limits& lim) {
+    fake_counter fc;
+    const planned p = plan(req, lim, fc);
+    BOOST_TEST((p.ec == errc::invalid_request));
+    return p.diag.client_message;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(batch_plan_policies)
 
 BOOST_AUTO_TEST_CASE(refuse_names_the_document) {
-    fake_counter fc;
     request req = small_request(10);
     req.documents[3] = std::string(20480, 'x'); // 5,120 tokens
     req.documents[7] = std::string(20480, 'y');
-    const planned p = plan(req, with_policy(oversized_item_policy::refuse), fc);
-    BOOST_TEST((p.ec == errc::invalid_request));
-    BOOST_TEST(p.diag.client_message ==
+    BOOST_TEST(refusal(req, with_policy(oversized_item_policy::refuse)) ==
                "document 3 has 5,120 tokens, over the 4,000-token limit per item");
 }
 
@@ -80,12 +92,9 @@ BOOST_AUTO_TEST_CASE(refuse_counts_only_items_whose_bound_is_over_the_cap) {
 }
 
 BOOST_AUTO_TEST_CASE(refuse_names_the_query) {
-    fake_counter fc;
     request req = small_request(2);
     req.query = std::string(16004, 'q'); // 4,001 tokens
-    const planned p = plan(req, with_policy(oversized_item_policy::refuse), fc);
-    BOOST_TEST((p.ec == errc::invalid_request));
-    BOOST_TEST(p.diag.client_message ==
+    BOOST_TEST(refusal(req, with_policy(oversized_item_policy::refuse)) ==
                "the query has 4,001 tokens, over the 4,000-token limit per item");
 }
 
@@ -174,7 +183,6 @@ BOOST_AUTO_TEST_CASE(utf8_floor_steps_back_to_a_character_start) {
 
 // The brief's example: 5,600 tokens a request, a 4,000-token query.
 BOOST_AUTO_TEST_CASE(document_that_cannot_fit_is_named) {
-    fake_counter fc;
     request req;
     req.query = fake_counter::text_of_tokens(4000);
     req.documents.assign(30, fake_counter::text_of_tokens(100));
@@ -182,44 +190,29 @@ BOOST_AUTO_TEST_CASE(document_that_cannot_fit_is_named) {
     limits lim;
     lim.max_request_tokens = 5600;
     lim.safety_margin = 0;
-    const planned p = plan(req, lim, fc);
-    BOOST_TEST((p.ec == errc::invalid_request));
-    BOOST_TEST(p.diag.client_message == "document 17 needs 4,000 tokens but with a 4,000-token "
-                                        "query only 1,600 fit per request (budget 5,600 of "
-                                        "5,600 tokens)");
+    BOOST_TEST(refusal(req, lim) == "document 17 needs 4,000 tokens but with a 4,000-token query "
+                                    "only 1,600 fit per request (budget 5,600 of 5,600 tokens)");
 }
 
 BOOST_AUTO_TEST_CASE(query_that_leaves_no_room) {
-    fake_counter fc;
     request req = small_request(3);
     req.instruct = fake_counter::text_of_tokens(120000);
-    const planned p = plan(req, limits{}, fc);
-    BOOST_TEST((p.ec == errc::invalid_request));
-    BOOST_TEST(p.diag.client_message.find("leaving nothing for document 0 ") != std::string::npos);
+    BOOST_TEST(refusal(req, limits{}).find("leaving nothing for document 0 ") != std::string::npos);
 }
 
 BOOST_AUTO_TEST_CASE(document_over_the_body_limit) {
-    fake_counter fc;
     request req = small_request(3);
     req.documents[1] = std::string(20000, 'x');
-    limits lim;
-    lim.max_body_bytes = 10000;
-    const planned p = plan(req, lim, fc);
-    BOOST_TEST((p.ec == errc::invalid_request));
-    BOOST_TEST(p.diag.client_message == "document 1 takes 20,003 bytes of JSON but beside the "
-                                        "query only 8,958 fit in a request body of at most "
-                                        "10,000 bytes");
+    BOOST_TEST(refusal(req, with_body_limit(10000)) ==
+               "document 1 takes 20,003 bytes of JSON but beside the query only 8,958 fit in a "
+               "request body of at most 10,000 bytes");
 }
 
 BOOST_AUTO_TEST_CASE(query_over_the_body_limit) {
-    fake_counter fc;
     request req = small_request(3);
     req.query = std::string(10000, 'q');
-    limits lim;
-    lim.max_body_bytes = 10000;
-    const planned p = plan(req, lim, fc);
-    BOOST_TEST((p.ec == errc::invalid_request));
-    BOOST_TEST(p.diag.client_message.find("the query and instruct alone take 11,024 bytes") == 0u);
+    BOOST_TEST(refusal(req, with_body_limit(10000))
+                   .find("the query and instruct alone take 11,024 bytes") == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(unusable_inputs) {

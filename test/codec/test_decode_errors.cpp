@@ -113,27 +113,30 @@ BOOST_AUTO_TEST_CASE(bad_indices) {
     BOOST_TEST(diag.request_id == "rid-1");
     BOOST_TEST(diag.body_snippet.empty());
 
-    expect_bad(compatible, with_results(R"({"index":1,"relevance_score":0.5})"), 1, std::nullopt,
-               "result 0: index 1 is out of range (1 documents)");
-    expect_bad(compatible, with_results(R"({"index":-1,"relevance_score":0.5})"), 1, std::nullopt,
-               "result 0: index -1 is negative");
-    expect_bad(compatible, with_results(R"({"index":1.5,"relevance_score":0.5})"), 2, std::nullopt,
-               "result 0: index 1.5 is not a non-negative integer");
-    expect_bad(compatible, with_results(R"({"index":-0.5,"relevance_score":0.5})"), 2, std::nullopt,
-               "result 0: index -0.5 is not a non-negative integer");
-    expect_bad(compatible, with_results(R"({"index":1e999,"relevance_score":0.5})"), 2,
-               std::nullopt, "result 0: index 1e999 is not a non-negative integer");
-    expect_bad(compatible, with_results(R"({"index":18446744073709551615,"relevance_score":0.5})"),
-               2, std::nullopt,
-               "result 0: index 18446744073709551615 is out of range (2 documents)");
-    expect_bad(compatible, with_results(R"({"index":"0","relevance_score":0.5})"), 1, std::nullopt,
-               "result 0: index is a string, not a number");
-    expect_bad(compatible, with_results(R"({"index":null,"relevance_score":0.5})"), 1, std::nullopt,
-               "result 0: index is null, not a number");
-    expect_bad(compatible, with_results(R"({"index":true,"relevance_score":0.5})"), 1, std::nullopt,
-               "result 0: index is a boolean, not a number");
-    expect_bad(compatible, with_results(R"({"index":[0],"relevance_score":0.5})"), 1, std::nullopt,
-               "result 0: index is an array, not a number");
+    // One result whose index is the JSON text `index`, in answer to `documents` documents.
+    struct bad_index {
+        const char* index;
+        std::size_t documents;
+        const char* message;
+    };
+    const bad_index cases[] = {
+        {"1", 1, "result 0: index 1 is out of range (1 documents)"},
+        {"-1", 1, "result 0: index -1 is negative"},
+        {"1.5", 2, "result 0: index 1.5 is not a non-negative integer"},
+        {"-0.5", 2, "result 0: index -0.5 is not a non-negative integer"},
+        {"1e999", 2, "result 0: index 1e999 is not a non-negative integer"},
+        {"18446744073709551615", 2,
+         "result 0: index 18446744073709551615 is out of range (2 documents)"},
+        {R"("0")", 1, "result 0: index is a string, not a number"},
+        {"null", 1, "result 0: index is null, not a number"},
+        {"true", 1, "result 0: index is a boolean, not a number"},
+        {"[0]", 1, "result 0: index is an array, not a number"},
+    };
+    for (const bad_index& c : cases)
+        expect_bad(
+            compatible,
+            with_results(R"({"index":)" + std::string(c.index) + R"(,"relevance_score":0.5})"),
+            c.documents, std::nullopt, c.message);
     expect_bad(compatible, with_results(R"({"relevance_score":0.5})"), 1, std::nullopt,
                R"(result 0: "index" is missing)");
 }
