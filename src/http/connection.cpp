@@ -225,8 +225,10 @@ net::awaitable<error_code> connection::read_response(std::size_t body_limit, dia
             }
             if (parser.is_done())
                 co_return error_code{};
-            const auto remaining = parser.content_length_remaining();
-            if (parser.is_header_done() && remaining && read_buffer_.size() == 0) {
+            // (content_length_remaining asserts a complete header: ask only then.)
+            const auto remaining =
+                parser.is_header_done() ? parser.content_length_remaining() : boost::none;
+            if (remaining && read_buffer_.size() == 0) {
                 error_code ec = co_await read_body_direct(static_cast<std::size_t>(*remaining));
                 if (ec)
                     co_return classify_io_error(
