@@ -56,29 +56,29 @@ std::string silent_listener::base_url(bool tls) const {
 }
 
 void fault_script::reset(std::vector<emulator::fault> faults, emulator::fault otherwise) {
-    std::lock_guard lock(mutex_);
-    faults_ = std::move(faults);
-    otherwise_ = std::move(otherwise);
-    arrivals_.clear();
+    std::lock_guard lock(state_->mutex);
+    state_->faults = std::move(faults);
+    state_->otherwise = std::move(otherwise);
+    state_->arrivals.clear();
 }
 
 emulator::fault_hook fault_script::hook() {
-    return [this](const emulator::request_info&) {
-        std::lock_guard lock(mutex_);
-        const std::size_t i = arrivals_.size();
-        arrivals_.push_back(steady::now());
-        return i < faults_.size() ? faults_[i] : otherwise_;
+    return [s = state_](const emulator::request_info&) {
+        std::lock_guard lock(s->mutex);
+        const std::size_t i = s->arrivals.size();
+        s->arrivals.push_back(steady::now());
+        return i < s->faults.size() ? s->faults[i] : s->otherwise;
     };
 }
 
 std::vector<steady::time_point> fault_script::arrivals() const {
-    std::lock_guard lock(mutex_);
-    return arrivals_;
+    std::lock_guard lock(state_->mutex);
+    return state_->arrivals;
 }
 
 std::size_t fault_script::count() const {
-    std::lock_guard lock(mutex_);
-    return arrivals_.size();
+    std::lock_guard lock(state_->mutex);
+    return state_->arrivals.size();
 }
 
 } // namespace rerank::test

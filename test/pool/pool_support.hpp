@@ -20,6 +20,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <mutex>
 #include <vector>
 
@@ -132,7 +133,8 @@ private:
 
 /// When each request reached the emulator, in arrival order, and a script of faults: request
 /// number `i` (from 0, counted from `reset()`) gets `faults[i]`, later ones `otherwise`.
-/// Install with `server.set_fault_hook(script.hook())`.
+/// Install with `server.set_fault_hook(script.hook())`. The hook shares the script's state, so
+/// a request reaching the server's threads after the script is gone is still safe.
 class fault_script {
 public:
     void reset(std::vector<emulator::fault> faults,
@@ -142,10 +144,13 @@ public:
     std::size_t count() const;
 
 private:
-    mutable std::mutex mutex_;
-    std::vector<emulator::fault> faults_;
-    emulator::fault otherwise_;
-    std::vector<steady::time_point> arrivals_;
+    struct state {
+        std::mutex mutex;
+        std::vector<emulator::fault> faults;
+        emulator::fault otherwise;
+        std::vector<steady::time_point> arrivals;
+    };
+    std::shared_ptr<state> state_ = std::make_shared<state>();
 };
 
 } // namespace rerank::test
