@@ -37,8 +37,9 @@ error_code transport::attach() {
     if (!bio)
         return net::error::no_memory;
     SSL_set_bio(ssl_, bio, bio); // the SSL object owns it
-    // Partial writes let write_all advance through a large body record by record; read-ahead
-    // lets one recv() take several records instead of a header and a body per record.
+    // Partial writes: SSL_write returns after each record (write_all loops, the BIO gathers
+    // them). Read-ahead lets one recv() take several records instead of a header and a body
+    // per record.
     SSL_set_mode(ssl_, SSL_MODE_ENABLE_PARTIAL_WRITE | SSL_MODE_ACCEPT_MOVING_WRITE_BUFFER);
     SSL_set_read_ahead(ssl_, 1);
     // A 64 KB read buffer: with read-ahead one recv() takes a large response's records at once.
