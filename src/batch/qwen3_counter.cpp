@@ -3,28 +3,16 @@
 #include <rerank/qwen3_tokenizer.hpp>
 #include <rerank/token_estimate.hpp>
 
-#include <algorithm>
-#include <cstdint>
+#include "tokenizer/utf8.hpp"
 
 namespace rerank {
 namespace {
 
 bool is_ascii(std::string_view text) noexcept {
-    // OR-reduce blocks of 256 bytes (the compiler vectorises the inner loop), stopping at the
-    // first block that holds a byte >= 0x80.
-    constexpr std::size_t block = 256;
-    const char* p = text.data();
-    for (std::size_t left = text.size(); left != 0;) {
-        const std::size_t n = std::min(left, block);
-        unsigned char any = 0;
-        for (std::size_t i = 0; i != n; ++i)
-            any |= static_cast<unsigned char>(p[i]);
-        if (any & 0x80)
-            return false;
-        p += n;
-        left -= n;
-    }
-    return true;
+    const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+    const auto* end = p + text.size();
+    tokenizer_detail::utf8::skip_ascii(p, end);
+    return p == end;
 }
 
 // Every token has at least one byte of the NFC text. ASCII is its own NFC; otherwise NFC at
