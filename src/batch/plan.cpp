@@ -91,14 +91,10 @@ private:
         std::uint64_t query = quick(req_.query);
         if (query > cap_)
             return false;
-        std::uint64_t envelope =
-            batching::json_envelope_reserve + batching::json_escaped_size_cheap(req_.query);
-        if (req_.instruct) {
+        if (req_.instruct)
             query += quick(*req_.instruct);
-            envelope += batching::json_escaped_size_cheap(*req_.instruct);
-        }
-        if (req_.model)
-            envelope += batching::json_escaped_size_cheap(*req_.model);
+        const std::uint64_t envelope = envelope_bytes(
+            req_.query, [](std::string_view t) { return batching::json_escaped_size_cheap(t); });
         if (query > budget_ || (query != 0 && n > budget_ / query))
             return false;
         std::uint64_t tokens = query * n; // <= budget_: no overflow below
@@ -162,12 +158,8 @@ private:
     }
 
     error_code price_envelope() {
-        std::uint64_t envelope =
-            batching::json_envelope_reserve + batching::json_escaped_size(out_.query_text(req_));
-        if (req_.instruct)
-            envelope += batching::json_escaped_size(*req_.instruct);
-        if (req_.model)
-            envelope += batching::json_escaped_size(*req_.model);
+        const std::uint64_t envelope =
+            envelope_bytes(out_.query_text(req_), batching::json_escaped_size);
         if (envelope >= lim_.max_body_bytes)
             return fail("the query and instruct alone take " + with_thousands(envelope) +
                         " bytes of JSON, over the " + with_thousands(lim_.max_body_bytes) +
@@ -198,6 +190,18 @@ private:
         c.body = batching::json_escaped_size_cheap(text) + batching::json_document_overhead;
         c.body_exact = text.empty();
         return {};
+    }
+
+    // JSON bytes of a body beside its documents: field names and the like, the query as sent,
+    // the instruct, the model; each text measured by `escaped` (a bound or the exact size).
+    template <class EscapedSize>
+    std::uint64_t envelope_bytes(std::string_view query, EscapedSize escaped) const {
+        std::uint64_t bytes = batching::json_envelope_reserve + escaped(query);
+        if (req_.instruct)
+            bytes += escaped(*req_.instruct);
+        if (req_.model)
+            bytes += escaped(*req_.model);
+        return bytes;
     }
 
     std::uint64_t query_cost() const { return query_tokens_ + instruct_tokens_; }
