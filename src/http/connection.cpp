@@ -195,17 +195,16 @@ net::awaitable<error_code> connection::read_response(std::size_t body_limit, dia
     // One TLS record's worth: SSL_read returns at most a record per call anyway.
     constexpr std::size_t read_size = 16 * 1024;
     std::optional<response_parser> current; // a new one for each message (interim ones first)
-    auto next_message = [&]() -> response_parser& {
+    auto next_message = [&] {
         current.emplace(response_);
         current->body_limit(body_limit);
         current->header_limit(16 * 1024);
         current->eager(true);
-        return *current;
     };
-    response_parser* parser_ptr = &next_message();
+    next_message();
     read_buffer_.clear();
     for (;;) {
-        response_parser& parser = *parser_ptr;
+        response_parser& parser = *current;
         if (read_buffer_.size() != 0) {
             beast::error_code parse_ec;
             read_buffer_.consume(parser.put(read_buffer_.data(), parse_ec));
@@ -220,7 +219,7 @@ net::awaitable<error_code> connection::read_response(std::size_t body_limit, dia
             // Continue, 103 Early Hints), the final one follows on the same connection.
             if (parser.is_done() && response_.status >= 100 && response_.status < 200 &&
                 response_.status != 101) {
-                parser_ptr = &next_message();
+                next_message();
                 continue;
             }
             if (parser.is_done())
