@@ -4,7 +4,7 @@
 //   bench_pool      (CPU time per checkout + return)
 // The connections are real (plain HTTP to the in-process emulator; TLS changes nothing here
 // once connected), each warmed by one exchange so that the pool keeps it.
-#include "client/call_control.hpp"
+#include "http/call_control.hpp"
 #include "http/connection_pool.hpp"
 #include "http/endpoint.hpp"
 #include "http/pool_counters.hpp"

@@ -1,7 +1,7 @@
 // One rerank call in flight: validation, encoding, attempts with retries, completion.
 #pragma once
 
-#include "client/call_control.hpp"
+#include "http/call_control.hpp"
 #include "client/client_impl.hpp"
 #include "codec/decode.hpp"
 #include "codec/encode.hpp"

@@ -1,7 +1,7 @@
 // The keep-alive connections of one endpoint.
 #pragma once
 
-#include "client/call_control.hpp"
+#include "http/call_control.hpp"
 #include "http/connection.hpp"
 #include "http/endpoint.hpp"
 #include "http/pool_counters.hpp"

@@ -1,4 +1,5 @@
 // How a call in flight is stopped: by its deadline, by cancellation, by the client's shutdown.
+// In the HTTP layer because what it interrupts (a socket, a timer) lives there.
 #pragma once
 
 #include <cstdint>
