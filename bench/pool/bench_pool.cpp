@@ -84,13 +84,12 @@ private:
         rerank::diagnostics diag;
         std::vector<std::unique_ptr<rd::connection>> held;
         for (std::size_t i = 0; i != connections_; ++i) {
-            std::unique_ptr<rd::connection> conn;
-            bool reused = false;
-            if (co_await pool_->acquire(control, far_deadline(), conn, reused, diag))
+            auto got = co_await pool_->acquire(control, far_deadline(), diag);
+            if (got.ec)
                 throw std::runtime_error("connect failed: " + diag.to_string());
-            if (co_await conn->exchange(wire, 1 << 20, diag) || !conn->reusable())
+            if (co_await got.conn->exchange(wire, 1 << 20, diag) || !got.conn->reusable())
                 throw std::runtime_error("warm-up exchange failed: " + diag.to_string());
-            held.push_back(std::move(conn));
+            held.push_back(std::move(got.conn));
         }
         for (auto& conn : held)
             pool_->release(std::move(conn));
@@ -110,11 +109,10 @@ void checkout_return(benchmark::State& state) {
         rerank::diagnostics diag;
         const auto deadline = far_deadline();
         for (auto _ : state) {
-            std::unique_ptr<rd::connection> conn;
-            bool reused = false;
-            if (co_await w.pool().acquire(control, deadline, conn, reused, diag) || !reused)
+            auto got = co_await w.pool().acquire(control, deadline, diag);
+            if (got.ec || got.conn->exchanges == 0)
                 throw std::runtime_error("checkout failed: " + diag.to_string());
-            w.pool().release(std::move(conn));
+            w.pool().release(std::move(got.conn));
         }
     });
     state.SetItemsProcessed(state.iterations());
@@ -139,12 +137,11 @@ void contended_checkout_return(benchmark::State& state) {
                         rerank::diagnostics diag;
                         const auto deadline = far_deadline();
                         for (int r = 0; r != rounds; ++r) {
-                            std::unique_ptr<rd::connection> conn;
-                            bool reused = false;
-                            if (co_await w.pool().acquire(control, deadline, conn, reused, diag))
+                            auto got = co_await w.pool().acquire(control, deadline, diag);
+                            if (got.ec)
                                 throw std::runtime_error("checkout failed: " + diag.to_string());
                             co_await net::post(w.strand, net::use_awaitable);
-                            w.pool().release(std::move(conn));
+                            w.pool().release(std::move(got.conn));
                         }
                         --running;
                     },

@@ -16,19 +16,6 @@ namespace net = boost::asio;
 
 namespace {
 
-// The server still found a sub-request too large (its token count differs from ours, or a
-// proxy limits bodies): worth halving the batch rather than failing the call.
-bool says_request_too_large(error_code ec, const diagnostics& diag) {
-    if (ec == errc::request_too_large)
-        return true;
-    if (ec != errc::bad_request)
-        return false;
-    const std::string& m = diag.provider_message;
-    return m.find("input length") != std::string::npos ||
-           m.find("batch size") != std::string::npos || m.find("too large") != std::string::npos ||
-           m.find("too long") != std::string::npos;
-}
-
 std::string describe_range(batch b) {
     return "documents " + std::to_string(b.first) + " to " + std::to_string(b.first + b.count - 1);
 }
@@ -93,8 +80,9 @@ net::awaitable<void> rerank_call::batch_worker(batch_state& state) {
         state.queue.pop_front();
         const wire_request wire = make_wire(state.plan, range, truncated);
         diag.clear();
-        error_code ec = co_await exchange_with_retries(control, wire, decoded, diag);
-        if (!ec) {
+        const request_outcome outcome =
+            co_await exchange_with_retries(control, wire, decoded, diag);
+        if (!outcome.ec) {
             batching::sub_response part;
             part.range = range;
             part.request_id = std::move(decoded.id);
@@ -106,7 +94,7 @@ net::awaitable<void> rerank_call::batch_worker(batch_state& state) {
             state.parts.push_back(std::move(part));
             continue;
         }
-        if (says_request_too_large(ec, diag) && state.splits_left > 0) {
+        if (outcome.last == attempt_class::too_large && state.splits_left > 0) {
             if (auto halves = split_batch(range)) {
                 --state.splits_left;
                 state.queue.push_back(halves->first);
@@ -120,7 +108,7 @@ net::awaitable<void> rerank_call::batch_worker(batch_state& state) {
             state.failed = true;
             state.error = control_.stopped() != call_control::stop_reason::none
                               ? stop_error(control_, diag)
-                              : ec;
+                              : outcome.ec;
             state.diag = std::move(diag);
             state.diag.client_message =
                 "the sub-request for " + describe_range(range) + " failed" +

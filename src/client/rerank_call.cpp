@@ -151,9 +151,9 @@ net::awaitable<error_code> rerank_call::run_single(const batch_plan& plan, respo
     std::vector<std::string> truncated;
     const wire_request wire = make_wire(plan, plan.batches.front(), truncated);
     decoded_response decoded;
-    error_code ec = co_await exchange_with_retries(control_, wire, decoded, diag_);
-    if (ec)
-        co_return ec;
+    const request_outcome outcome = co_await exchange_with_retries(control_, wire, decoded, diag_);
+    if (outcome.ec)
+        co_return outcome.ec;
     out.id = decoded.id;
     out.request_ids.push_back(std::move(decoded.id));
     out.model = std::move(decoded.model);
@@ -166,10 +166,9 @@ net::awaitable<error_code> rerank_call::run_single(const batch_plan& plan, respo
     co_return error_code{};
 }
 
-net::awaitable<error_code> rerank_call::exchange_with_retries(call_control& control,
-                                                              const wire_request& wire,
-                                                              decoded_response& decoded,
-                                                              diagnostics& diag) {
+net::awaitable<rerank_call::request_outcome>
+rerank_call::exchange_with_retries(call_control& control, const wire_request& wire,
+                                   decoded_response& decoded, diagnostics& diag) {
     auto buffer = client_->take_request_buffer();
     const request_head_fields head{client_->request_target, client_->target.host_header,
                                    client_->options.api_key, client_->options.user_agent,
@@ -179,106 +178,104 @@ net::awaitable<error_code> rerank_call::exchange_with_retries(call_control& cont
     append_request(client_->options.dialect, wire, buffer->start_body(head));
     buffer->finish(head);
 
-    const retry_policy& policy = client_->options.retry;
-    const unsigned max_attempts = std::max(policy.max_attempts, 1u);
-    error_code ec;
-    for (unsigned attempt = 1;; ++attempt) {
-        bool retryable = false;
-        std::optional<millis> server_wait;
-        ec = co_await attempt_once(control, *buffer, wire, decoded, diag, retryable, server_wait);
-        if (!ec) {
-            client_->budget.on_success();
+    // This loop only performs: what follows each attempt is decide_next_step's to say.
+    retry_progress progress;
+    request_outcome outcome;
+    for (;;) {
+        const attempt_facts facts = co_await attempt_once(control, *buffer, wire, decoded, diag);
+        outcome.last = classify_attempt(facts, diag);
+        const next_step step = decide_next_step(outcome.last, facts, progress,
+                                                {client_->options.retry, client_->budget,
+                                                 clock::now(), deadline_, client_->unit_random()});
+        if (step.what == next_step::kind::done)
+            break;
+        if (outcome.last == attempt_class::stopped) {
+            outcome.ec = stop_error(control, diag);
             break;
         }
-        if (control.stopped() != call_control::stop_reason::none) {
-            ec = stop_error(control, diag);
+        if (step.what != next_step::kind::send_now)
+            note_failed_attempt(facts.ec, diag);
+        if (step.what == next_step::kind::fail) {
+            outcome.ec = step.error;
             break;
         }
-        diag.attempt_history += (diag.attempt_history.empty() ? "" : "\n");
-        diag.attempt_history += "attempt " + std::to_string(diag.attempts) + ": " +
-                                to_string(static_cast<errc>(ec.value())) + " (" + diag.to_string() +
-                                ")";
-        client_->budget.on_failure();
-        if (!retryable || attempt >= max_attempts || !client_->budget.allows_retry())
-            break;
-        millis delay = next_delay(policy, attempt, client_->unit_random(), server_wait);
-        if (clock::now() + delay >= deadline_)
-            break; // the wait alone would overrun the deadline: report this failure instead
-        if (!co_await sleep(control, delay)) {
-            ec = stop_error(control, diag);
+        if (step.what == next_step::kind::wait_then_send && !co_await sleep(control, step.wait)) {
+            outcome = {stop_error(control, diag), attempt_class::stopped};
             break;
         }
     }
     client_->recycle(std::move(buffer));
-    co_return ec;
+    co_return outcome;
 }
 
-net::awaitable<error_code>
+void rerank_call::note_failed_attempt(error_code ec, diagnostics& diag) {
+    diag.attempt_history += (diag.attempt_history.empty() ? "" : "\n");
+    diag.attempt_history += "attempt " + std::to_string(diag.attempts) + ": " +
+                            to_string(static_cast<errc>(ec.value())) + " (" + diag.to_string() +
+                            ")";
+}
+
+void rerank_call::begin_attempt(diagnostics& diag) {
+    // Each attempt reports afresh; the history of the earlier ones stays.
+    std::string history = std::move(diag.attempt_history);
+    const unsigned attempts = diag.attempts + 1;
+    diag.clear();
+    diag.attempt_history = std::move(history);
+    diag.attempts = attempts;
+    pool_counters::add(client_->counters.attempts);
+    if (attempts > 1)
+        pool_counters::add(client_->counters.retries);
+}
+
+net::awaitable<attempt_facts>
 rerank_call::attempt_once(call_control& control, const request_buffer& buffer,
-                          const wire_request& wire, decoded_response& decoded, diagnostics& diag,
-                          bool& retryable, std::optional<millis>& server_wait) {
+                          const wire_request& wire, decoded_response& decoded, diagnostics& diag) {
+    begin_attempt(diag);
+    attempt_facts facts;
     auto& pool = *client_->pool;
-    // A reused connection that the server closed while idle fails before any response byte:
-    // the server never saw the request, so it goes again on a fresh connection at once, even
-    // with retries disabled. Only once, so a server that really drops requests is not hammered.
-    for (bool stale_retry_left = true;;) {
-        const std::string history = std::move(diag.attempt_history);
-        const unsigned attempts = diag.attempts + 1;
-        diag.clear();
-        diag.attempt_history = std::move(history);
-        diag.attempts = attempts;
-        pool_counters::add(client_->counters.attempts);
-        if (attempts > 1)
-            pool_counters::add(client_->counters.retries);
-
-        std::unique_ptr<connection> conn;
-        bool reused = false;
-        error_code ec = co_await pool.acquire(control, deadline_, conn, reused, diag);
-        if (ec) {
-            retryable = is_retryable(ec);
-            co_return ec;
-        }
-        {
-            call_control::waiting_guard guard(control, interrupter::close_of(*conn));
-            ec = co_await conn->exchange(buffer.wire(), client_->options.max_response_bytes, diag);
-        }
-        if (ec) {
-            const bool stale =
-                reused && conn->failed_before_response() && ec == errc::connection_failed;
-            pool.release(std::move(conn));
-            if (stale && stale_retry_left && control.stopped() == call_control::stop_reason::none) {
-                stale_retry_left = false;
-                pool_counters::add(client_->counters.closed_by_peer);
-                continue;
-            }
-            retryable = is_retryable(ec);
-            co_return ec;
-        }
-
-        response_message& msg = conn->response();
-        diag.http_status = msg.status;
-        if (msg.status >= 200 && msg.status < 300) {
-            ec = client_->decoder.decode(client_->options.dialect, msg.body, wire.documents.size(),
-                                         wire.top_n, decoded, diag);
-            if (!ec && decoded.id.empty())
-                decoded.id = msg.request_id;
-            if (ec && diag.request_id.empty())
-                diag.request_id = msg.request_id;
-            pool.release(std::move(conn));
-            retryable = false; // a well-formed 200 that breaks the contract is not transient
-            co_return ec;
-        }
-        decode_error_body(msg.status, msg.body, diag);
-        if (diag.request_id.empty())
-            diag.request_id = msg.request_id;
-        diag.location = msg.location;
-        ec = classify_status(msg.status, diag);
-        retryable = is_retryable_status(msg.status, diag);
-        server_wait = parse_retry_after(msg.retry_after, msg.retry_after_ms,
-                                        std::chrono::system_clock::now());
-        pool.release(std::move(conn));
-        co_return ec;
+    auto got = co_await pool.acquire(control, deadline_, diag);
+    if (got.ec) {
+        facts.ec = got.ec;
+        facts.stop = control.stopped();
+        co_return facts;
     }
+    std::unique_ptr<connection> conn = std::move(got.conn);
+    facts.reused_connection = conn->exchanges > 0;
+    {
+        call_control::waiting_guard guard(control, interrupter::close_of(*conn));
+        facts.ec =
+            co_await conn->exchange(buffer.wire(), client_->options.max_response_bytes, diag);
+    }
+    if (facts.ec) {
+        facts.stop = control.stopped();
+        facts.failed_before_response = conn->failed_before_response();
+        const bool stale = classify_attempt(facts, diag) == attempt_class::stale_connection;
+        pool.release(std::move(conn), stale);
+        co_return facts;
+    }
+
+    response_message& msg = conn->response();
+    facts.http_status = msg.status;
+    diag.http_status = msg.status;
+    if (msg.status >= 200 && msg.status < 300) {
+        facts.ec = client_->decoder.decode(client_->options.dialect, msg.body,
+                                           wire.documents.size(), wire.top_n, decoded, diag);
+        if (!facts.ec && decoded.id.empty())
+            decoded.id = msg.request_id;
+        if (facts.ec && diag.request_id.empty())
+            diag.request_id = msg.request_id;
+        pool.release(std::move(conn));
+        co_return facts;
+    }
+    decode_error_body(msg.status, msg.body, diag);
+    if (diag.request_id.empty())
+        diag.request_id = msg.request_id;
+    diag.location = msg.location;
+    facts.ec = classify_status(msg.status, diag);
+    facts.server_wait =
+        parse_retry_after(msg.retry_after, msg.retry_after_ms, std::chrono::system_clock::now());
+    pool.release(std::move(conn));
+    co_return facts;
 }
 
 net::awaitable<bool> rerank_call::sleep(call_control& control, millis delay) {

@@ -1,10 +1,11 @@
 // One rerank call in flight: validation, encoding, attempts with retries, completion.
 #pragma once
 
-#include "http/call_control.hpp"
 #include "client/client_impl.hpp"
+#include "client/retry_decision.hpp"
 #include "codec/decode.hpp"
 #include "codec/encode.hpp"
+#include "http/call_control.hpp"
 
 #include <rerank/batch_plan.hpp>
 
@@ -51,15 +52,26 @@ private:
     /// Runs the sub-requests of a split call concurrently and merges them.
     boost::asio::awaitable<error_code> run_batched(const batch_plan& plan, response& out);
     boost::asio::awaitable<void> batch_worker(batch_state& state);
-    /// One HTTP request with its retries: acquire, exchange, decode; backoff between attempts.
-    boost::asio::awaitable<error_code> exchange_with_retries(call_control& control,
-                                                             const wire_request& wire,
-                                                             decoded_response& decoded,
-                                                             diagnostics& diag);
-    boost::asio::awaitable<error_code>
+    /// How one HTTP request with its retries ended: its error and the class of its last
+    /// attempt (the batcher splits a batch the server found too large).
+    struct request_outcome {
+        error_code ec;
+        attempt_class last = attempt_class::succeeded;
+    };
+    /// One HTTP request with its retries: attempts, and between them what decide_next_step
+    /// says (send again, wait then send, fail).
+    boost::asio::awaitable<request_outcome> exchange_with_retries(call_control& control,
+                                                                  const wire_request& wire,
+                                                                  decoded_response& decoded,
+                                                                  diagnostics& diag);
+    /// One attempt: acquire a connection, exchange, decode; the facts for the decision.
+    boost::asio::awaitable<attempt_facts>
     attempt_once(call_control& control, const request_buffer& buffer, const wire_request& wire,
-                 decoded_response& decoded, diagnostics& diag, bool& retryable,
-                 std::optional<millis>& server_wait);
+                 decoded_response& decoded, diagnostics& diag);
+    /// Starts an attempt's diagnostics afresh (keeping the history) and counts the attempt.
+    void begin_attempt(diagnostics& diag);
+    /// Adds a failed attempt to `diag.attempt_history`.
+    static void note_failed_attempt(error_code ec, diagnostics& diag);
     /// Waits `delay` unless the call stops first; false when it stopped.
     boost::asio::awaitable<bool> sleep(call_control& control, millis delay);
     error_code stop_error(const call_control& control, diagnostics& diag) const;

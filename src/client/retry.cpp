@@ -7,19 +7,6 @@
 
 namespace rerank::detail {
 
-bool is_retryable(error_code ec) noexcept {
-    if (ec.category() != error_category())
-        return false;
-    switch (static_cast<errc>(ec.value())) {
-    case errc::connection_failed:
-    case errc::rate_limited:
-    case errc::server_error:
-        return true;
-    default:
-        return false;
-    }
-}
-
 namespace {
 
 std::optional<long long> parse_non_negative(std::string_view text) {

@@ -1,4 +1,5 @@
-// Retry decisions, backoff and the retry budget: pure, tested without I/O.
+// The arithmetic of retries: Retry-After, backoff with jitter, the retry budget (pure; the
+// decision that uses them is in retry_decision.hpp).
 #pragma once
 
 #include <rerank/error.hpp>
@@ -11,12 +12,6 @@
 namespace rerank::detail {
 
 using millis = std::chrono::milliseconds;
-
-/// Whether a failed attempt may be tried again, from the error class alone: connection
-/// failures (incl. resets and truncated answers), rate limiting and server errors. Never:
-/// other HTTP errors, TLS failures, invalid requests, cancellation, and timeouts (an attempt
-/// that timed out may have reached the server; the call's deadline bounds it anyway).
-bool is_retryable(error_code ec) noexcept;
 
 /// The wait a server asked for: `retry-after-ms` (milliseconds) wins over `Retry-After`
 /// (delta-seconds or an HTTP date, relative to `now`). nullopt when absent or unparsable.

@@ -125,19 +125,4 @@ rerank::errc classify_status(unsigned http_status, const diagnostics& diag) noex
     return errc::unexpected_status;
 }
 
-bool is_retryable_status(unsigned http_status, const diagnostics& diag) noexcept {
-    switch (http_status) {
-    case 408:
-    case 500:
-    case 502:
-    case 503:
-    case 504:
-        return true;
-    case 429:
-        return !is_billing_error(diag);
-    default:
-        return false;
-    }
-}
-
 } // namespace rerank::detail

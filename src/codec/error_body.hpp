@@ -32,8 +32,4 @@ bool is_billing_error(const diagnostics& diag) noexcept;
 /// (1xx, 2xx, >= 600) unexpected_status.
 rerank::errc classify_status(unsigned http_status, const diagnostics& diag) noexcept;
 
-/// Whether the same request may be sent again after this answer: 408, 429 unless billing, 500,
-/// 502, 503, 504. (501, 505.. will not get better by retrying.)
-bool is_retryable_status(unsigned http_status, const diagnostics& diag) noexcept;
-
 } // namespace rerank::detail

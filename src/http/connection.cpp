@@ -1,24 +1,21 @@
 #include "http/connection.hpp"
 
+#include "http/io_error.hpp"
 #include "http/tls_context.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl/error.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/beast/core/error.hpp>
-#include <boost/beast/http/error.hpp>
 
 #include <openssl/x509v3.h>
 
 #include <memory>
-#include <optional>
 
 #include <sys/socket.h>
 
 namespace rerank::detail {
 
 namespace net = boost::asio;
-namespace beast = boost::beast;
 using net::as_tuple;
 using net::use_awaitable;
 
@@ -177,144 +174,51 @@ connection::open(const endpoint& ep, const net::ip::tcp::resolver::results_type&
 
 net::awaitable<error_code> connection::exchange(std::string_view wire, std::size_t body_limit,
                                                 diagnostics& diag) {
+    // This loop only performs what http_exchange decides. The reads stay inline (no coroutine
+    // per read): this is the hot path of every request.
     reusable_ = false;
-    failed_before_response_ = true;
-    if (error_code ec = co_await transport_.write_all(wire))
-        co_return classify_io_error(ec, "write", diag);
-    if (error_code ec = co_await read_response(body_limit, diag))
-        co_return ec;
-    ++exchanges;
-    // A keep-alive response with nothing after it leaves the connection ready for the next
-    // request; anything else (Connection: close, stray bytes, 101 Switching Protocols) ends it.
-    reusable_ = response_.status >= 200 && response_.keep_alive && read_buffer_.size() == 0 &&
-                !transport_.has_buffered_input();
-    co_return error_code{};
-}
-
-net::awaitable<error_code> connection::read_response(std::size_t body_limit, diagnostics& diag) {
-    // One TLS record's worth: SSL_read returns at most a record per call anyway.
-    constexpr std::size_t read_size = 16 * 1024;
-    std::optional<response_parser> current; // a new one for each message (interim ones first)
-    auto next_message = [&] {
-        current.emplace(response_);
-        current->body_limit(body_limit);
-        current->header_limit(16 * 1024);
-        current->eager(true);
-    };
-    next_message();
-    read_buffer_.clear();
+    exchange_limits limits;
+    limits.body_limit = body_limit;
+    using kind = http_exchange::action::kind;
+    http_exchange::action next = exchange_.start(wire, limits, diag);
     for (;;) {
-        response_parser& parser = *current;
-        if (read_buffer_.size() != 0) {
-            beast::error_code parse_ec;
-            read_buffer_.consume(parser.put(read_buffer_.data(), parse_ec));
-            if (parse_ec == beast::http::error::body_limit) {
-                diag.client_message = "response body larger than max_response_bytes (" +
-                                      std::to_string(body_limit) + " bytes)";
-                co_return errc::bad_response;
-            }
-            if (parse_ec && parse_ec != beast::http::error::need_more)
-                co_return classify_io_error(parse_ec, "read", diag);
-            // Beast completes a 1xx response at its header: an interim response (100
-            // Continue, 103 Early Hints), the final one follows on the same connection.
-            if (parser.is_done() && response_.status >= 100 && response_.status < 200 &&
-                response_.status != 101) {
-                next_message();
-                continue;
-            }
-            if (parser.is_done())
-                co_return error_code{};
-            // (content_length_remaining asserts a complete header: ask only then.)
-            const auto remaining =
-                parser.is_header_done() ? parser.content_length_remaining() : boost::none;
-            if (remaining && read_buffer_.size() == 0) {
-                error_code ec = co_await read_body_direct(static_cast<std::size_t>(*remaining));
-                if (ec)
-                    co_return classify_io_error(
-                        is_end_of_stream(ec) ? beast::http::error::partial_message : ec, "read",
-                        diag);
-                co_return error_code{};
-            }
-        }
-        // After a read that drained the socket, wait rather than probe (input_drained).
-        if (transport_.input_drained()) {
-            if (auto [ec] = co_await transport_.wait(transport::wait_for::readable); ec)
-                co_return classify_io_error(ec, "read", diag);
-        }
-        const transport::step s = transport_.try_read(read_buffer_.prepare(read_size));
-        read_buffer_.commit(s.bytes);
-        if (s.bytes != 0) {
-            failed_before_response_ = false;
-            continue;
-        }
-        if (is_end_of_stream(s.ec)) {
-            beast::error_code eof_ec;
-            // Only an orderly end (a TLS close_notify, or a plain FIN) completes a body
-            // delimited by the end of the connection; a TLS stream cut short may be truncated.
-            if (s.ec == net::error::eof && parser.got_some() && parser.need_eof()) {
-                parser.put_eof(eof_ec);
-                if (!eof_ec)
-                    co_return error_code{};
-            }
-            co_return classify_io_error(failed_before_response_
-                                            ? beast::http::error::end_of_stream
-                                            : beast::http::error::partial_message,
-                                        "read", diag);
-        }
-        if (s.ec)
-            co_return classify_io_error(s.ec, "read", diag);
-        // Waiting for input is the loop's first step; TLS may need to write first (key update).
-        if (s.wait == transport::wait_for::writable) {
-            if (auto [ec] = co_await transport_.wait(s.wait); ec)
-                co_return classify_io_error(ec, "read", diag);
-        }
-    }
-}
-
-net::awaitable<error_code> connection::read_body_direct(std::size_t length) {
-    body_buffer& body = response_.body;
-    const std::size_t end = body.size() + length;
-    char* at = body.extend(length);
-    error_code ec;
-    while (length != 0 && !ec) {
-        if (transport_.input_drained())
-            std::tie(ec) = co_await transport_.wait(transport::wait_for::readable);
-        if (ec)
+        switch (next.what) {
+        case kind::write: {
+            const error_code ec = co_await transport_.write_all(
+                std::string_view(static_cast<const char*>(next.out.data()), next.out.size()));
+            next = ec ? exchange_.on_error(ec) : exchange_.on_written();
             break;
-        const transport::step s = transport_.try_read(net::buffer(at, length));
-        at += s.bytes;
-        length -= s.bytes;
-        ec = s.ec;
-        if (!ec && s.bytes == 0 && s.wait == transport::wait_for::writable)
-            std::tie(ec) = co_await transport_.wait(s.wait);
+        }
+        case kind::read: {
+            // After a read that drained the socket, wait rather than probe (input_drained).
+            if (transport_.input_drained()) {
+                if (auto [ec] = co_await transport_.wait(transport::wait_for::readable); ec) {
+                    next = exchange_.on_error(ec);
+                    break;
+                }
+            }
+            const transport::step s = transport_.try_read(next.in);
+            if (s.bytes != 0)
+                next = exchange_.on_read(s.bytes);
+            else if (is_end_of_stream(s.ec))
+                next = exchange_.on_end_of_stream(s.ec == net::error::eof);
+            else if (s.ec)
+                next = exchange_.on_error(s.ec);
+            else if (s.wait == transport::wait_for::writable) {
+                // TLS may need to write before it can read (a key update).
+                if (auto [ec] = co_await transport_.wait(s.wait); ec)
+                    next = exchange_.on_error(ec);
+            }
+            break;
+        }
+        case kind::done:
+            ++exchanges;
+            reusable_ = exchange_.leaves_connection_reusable() && !transport_.has_buffered_input();
+            co_return error_code{};
+        case kind::fail:
+            co_return next.error;
+        }
     }
-    if (ec)
-        body.shrink_to(end - length);
-    co_return ec;
-}
-
-error_code classify_io_error(const error_code& io, std::string_view phase, diagnostics& diag) {
-    diag.client_message = std::string(phase) + " failed: " + io.message();
-    if (io == beast::error::timeout) {
-        diag.client_message = std::string(phase) + " timed out";
-        return errc::timeout;
-    }
-    if (io == net::error::operation_aborted)
-        return errc::cancelled;
-    if (io.category() ==
-        beast::http::make_error_code(beast::http::error::end_of_stream).category()) {
-        // Truncated bodies (end of stream mid-message) are connection failures; the rest
-        // are malformed HTTP.
-        if (io == beast::http::error::end_of_stream || io == beast::http::error::partial_message)
-            return errc::connection_failed;
-        return errc::bad_response;
-    }
-    if (io.category() == net::error::get_ssl_category()) {
-        if (io == net::ssl::error::stream_truncated)
-            return errc::connection_failed;
-        return errc::tls_failure;
-    }
-    return errc::connection_failed;
 }
 
 } // namespace rerank::detail

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "http/endpoint.hpp"
-#include "http/response_parser.hpp"
+#include "http/exchange.hpp"
 #include "http/transport.hpp"
 
 #include <rerank/diagnostics.hpp>
@@ -10,10 +10,8 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/flat_buffer.hpp>
 
 #include <chrono>
-#include <optional>
 #include <string_view>
 
 namespace rerank::detail {
@@ -43,10 +41,10 @@ public:
     boost::asio::awaitable<error_code> exchange(std::string_view wire, std::size_t body_limit,
                                                 diagnostics& diag);
 
-    response_message& response() noexcept { return response_; }
+    response_message& response() noexcept { return exchange_.message(); }
     /// Whether the last exchange failed before a single response byte arrived (the request
     /// then may never have reached the server: a stale keep-alive connection).
-    bool failed_before_response() const noexcept { return failed_before_response_; }
+    bool failed_before_response() const noexcept { return exchange_.failed_before_response(); }
     bool reusable() const noexcept { return reusable_; }
     bool tls_session_resumed() const noexcept { return resumed_; }
     /// A resumable TLS session this connection has not handed out yet (owned by the caller:
@@ -65,21 +63,11 @@ public:
     std::uint64_t exchanges = 0;
 
 private:
-    boost::asio::awaitable<error_code> read_response(std::size_t body_limit, diagnostics& diag);
-    /// Reads the rest of a Content-Length body straight into the message, past the parser.
-    boost::asio::awaitable<error_code> read_body_direct(std::size_t length);
-
     transport transport_;
-    boost::beast::flat_buffer read_buffer_;
-    response_message response_;
+    http_exchange exchange_;
     bool reusable_ = false;
-    bool failed_before_response_ = false;
     bool resumed_ = false;
     bool session_taken_ = false;
 };
-
-/// Maps an I/O error of a phase ("connect", "TLS handshake", "write", "read") to the
-/// library's error and says what happened in `diag.client_message`.
-error_code classify_io_error(const error_code& io, std::string_view phase, diagnostics& diag);
 
 } // namespace rerank::detail

@@ -1,4 +1,4 @@
-// Counters of a client's pools, readable from any thread.
+// Counters of a client's pool and attempts, readable from any thread.
 #pragma once
 
 #include <rerank/pool_stats.hpp>
@@ -17,6 +17,9 @@ struct pool_counters {
 
     static void add(std::atomic<std::uint64_t>& counter, std::int64_t delta = 1) noexcept {
         counter.fetch_add(static_cast<std::uint64_t>(delta), std::memory_order_relaxed);
+    }
+    static void set(std::atomic<std::uint64_t>& gauge, std::uint64_t value) noexcept {
+        gauge.store(value, std::memory_order_relaxed);
     }
 
     pool_stats snapshot() const noexcept {

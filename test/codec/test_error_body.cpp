@@ -185,16 +185,13 @@ BOOST_AUTO_TEST_CASE(billing_versus_throttling) {
     for (const char* code : {"Throttling", "Throttling.RateQuota", "Throttling.AllocationQuota",
                              "insufficient_quota", "SomethingNew", ""}) {
         BOOST_TEST((classify_status(429, with_code(code)) == errc::rate_limited), code);
-        BOOST_TEST(is_retryable_status(429, with_code(code)), code);
     }
     for (const char* code :
          {"PrepaidBillOverdue", "CommodityNotPurchased", "Arrearage", "arrearage"}) {
         BOOST_TEST((classify_status(429, with_code(code)) == errc::quota_exceeded), code);
-        BOOST_TEST(!is_retryable_status(429, with_code(code)), code);
     }
     const auto free_quota = with_code("AllocationQuota", "Free allocated quota exceeded.");
     BOOST_TEST((classify_status(429, free_quota) == errc::quota_exceeded));
-    BOOST_TEST(!is_retryable_status(429, free_quota));
 
     // 400: arrears are billing, the rest are the request's fault.
     BOOST_TEST((classify_status(400, with_code("Arrearage", "Access denied, account in arrears")) ==
@@ -205,14 +202,6 @@ BOOST_AUTO_TEST_CASE(billing_versus_throttling) {
     // 403's free-tier code is a permission, not billing.
     BOOST_TEST((classify_status(403, with_code("AllocationQuota.FreeTierOnly")) ==
                 errc::permission_denied));
-}
-
-BOOST_AUTO_TEST_CASE(retryable_statuses) {
-    const diagnostics none;
-    for (unsigned s : {408u, 429u, 500u, 502u, 503u, 504u})
-        BOOST_TEST(is_retryable_status(s, none), s);
-    for (unsigned s : {0u, 200u, 301u, 400u, 401u, 403u, 404u, 413u, 422u, 501u, 505u, 599u})
-        BOOST_TEST(!is_retryable_status(s, none), s);
 }
 
 BOOST_AUTO_TEST_CASE(end_to_end_from_bodies) {
@@ -226,7 +215,6 @@ BOOST_AUTO_TEST_CASE(end_to_end_from_bodies) {
     BOOST_TEST((classify_status(429, d) == errc::quota_exceeded));
     d = decoded(429, "<html>Too Many Requests</html>");
     BOOST_TEST((classify_status(429, d) == errc::rate_limited));
-    BOOST_TEST(is_retryable_status(429, d));
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -1,4 +1,4 @@
-// The pure retry functions: which errors retry, Retry-After parsing, backoff and its caps.
+// The arithmetic of retries: Retry-After parsing, backoff and its caps.
 #include "client/retry.hpp"
 
 #include <boost/test/unit_test.hpp>
@@ -31,32 +31,6 @@ std::optional<millis> parse(std::string_view ra, std::string_view ra_ms = {},
 }
 
 } // namespace
-
-BOOST_AUTO_TEST_SUITE(retry_decisions)
-
-BOOST_AUTO_TEST_CASE(transient_error_classes_retry) {
-    BOOST_TEST(is_retryable(errc::connection_failed));
-    BOOST_TEST(is_retryable(errc::rate_limited));
-    BOOST_TEST(is_retryable(errc::server_error));
-}
-
-BOOST_AUTO_TEST_CASE(permanent_error_classes_never_retry) {
-    for (errc e : {errc::invalid_request, errc::bad_request, errc::authentication_failed,
-                   errc::permission_denied, errc::not_found, errc::request_too_large,
-                   errc::quota_exceeded, errc::redirect_not_followed, errc::unexpected_status,
-                   errc::bad_response, errc::tls_failure, errc::cancelled}) {
-        BOOST_TEST_INFO("errc " << e);
-        BOOST_TEST(!is_retryable(e));
-    }
-}
-
-BOOST_AUTO_TEST_CASE(errors_of_other_categories_never_retry) {
-    BOOST_TEST(!is_retryable(error_code{}));
-    BOOST_TEST(!is_retryable(make_error_code(boost::system::errc::connection_reset)));
-    BOOST_TEST(!is_retryable(make_error_code(boost::system::errc::timed_out)));
-}
-
-BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(parse_retry_after_header)
 

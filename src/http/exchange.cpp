@@ -1,0 +1,173 @@
+#include "http/exchange.hpp"
+
+#include "http/io_error.hpp"
+
+#include <boost/beast/http/error.hpp>
+
+#include <string>
+
+namespace rerank::detail {
+
+namespace http = boost::beast::http;
+using kind = http_exchange::action::kind;
+
+http_exchange::action http_exchange::start(std::string_view wire, const exchange_limits& limits,
+                                           diagnostics& diag) {
+    limits_ = limits;
+    diag_ = &diag;
+    interim_responses_ = 0;
+    got_response_bytes_ = false;
+    body_missing_ = 0;
+    read_buffer_.clear();
+    next_message();
+    stage_ = stage::writing;
+    action a;
+    a.what = kind::write;
+    a.out = boost::asio::buffer(wire.data(), wire.size());
+    return a;
+}
+
+void http_exchange::next_message() {
+    head_bytes_ = 0;
+    parser_.emplace(message_);
+    parser_->body_limit(limits_.body_limit);
+    parser_->header_limit(static_cast<std::uint32_t>(limits_.header_limit));
+    parser_->eager(true);
+}
+
+http_exchange::action http_exchange::on_written() {
+    stage_ = stage::reading;
+    return read_more();
+}
+
+http_exchange::action http_exchange::read_more() {
+    // What the parser has not taken is at most a head in progress (the body is consumed as it
+    // comes): more than a head and a read means a peer that sends what never parses.
+    if (read_buffer_.size() > limits_.header_limit) {
+        diag_->client_message = "the server sent more than " +
+                                std::to_string(limits_.header_limit) +
+                                " bytes that do not complete a response part";
+        return fail(errc::bad_response);
+    }
+    action a;
+    a.what = kind::read;
+    a.in = read_buffer_.prepare(limits_.read_size);
+    return a;
+}
+
+http_exchange::action http_exchange::on_read(std::size_t bytes) {
+    got_response_bytes_ = true;
+    if (stage_ == stage::reading_body) {
+        body_at_ += bytes;
+        body_missing_ -= bytes;
+        if (body_missing_ == 0)
+            return finish();
+        action a;
+        a.what = kind::read;
+        a.in = boost::asio::buffer(body_at_, body_missing_);
+        return a;
+    }
+    read_buffer_.commit(bytes);
+    return parse();
+}
+
+http_exchange::action http_exchange::parse() {
+    while (read_buffer_.size() != 0) {
+        response_parser& parser = *parser_;
+        boost::beast::error_code ec;
+        const std::size_t taken = parser.put(read_buffer_.data(), ec);
+        read_buffer_.consume(taken);
+        // Beast 1.81 bounds only the part of a head it has not taken yet, and takes complete
+        // fields as they come: the head's total (taken and waiting) is bounded here.
+        if (ec == http::error::header_limit ||
+            (!parser.is_header_done() &&
+             (head_bytes_ += taken) + read_buffer_.size() > limits_.header_limit)) {
+            diag_->client_message =
+                "response headers larger than " + std::to_string(limits_.header_limit) + " bytes";
+            return fail(errc::bad_response);
+        }
+        if (ec == http::error::body_limit) {
+            diag_->client_message = "response body larger than max_response_bytes (" +
+                                    std::to_string(limits_.body_limit) + " bytes)";
+            return fail(errc::bad_response);
+        }
+        if (ec == http::error::need_more)
+            break;
+        if (ec)
+            return fail_io(ec);
+        if (parser.is_done()) {
+            // Beast completes a 1xx response at its header: an interim response (100
+            // Continue, 103 Early Hints); the final one follows on the same connection.
+            const unsigned status = message_.status;
+            if (status < 100 || status >= 200 || status == 101)
+                return finish();
+            if (++interim_responses_ > limits_.max_interim_responses) {
+                diag_->client_message = "more than " +
+                                        std::to_string(limits_.max_interim_responses) +
+                                        " interim (1xx) responses";
+                return fail(errc::bad_response);
+            }
+            next_message();
+            continue;
+        }
+        // (content_length_remaining asserts a complete header: ask only then.)
+        if (read_buffer_.size() == 0 && parser.is_header_done()) {
+            if (const auto remaining = parser.content_length_remaining()) {
+                // The rest of a Content-Length body goes straight into the message, past the
+                // parser (which has reserved room for it).
+                body_missing_ = static_cast<std::size_t>(*remaining);
+                body_at_ = message_.body.extend(body_missing_);
+                stage_ = stage::reading_body;
+                action a;
+                a.what = kind::read;
+                a.in = boost::asio::buffer(body_at_, body_missing_);
+                return a;
+            }
+        }
+    }
+    return read_more();
+}
+
+http_exchange::action http_exchange::on_end_of_stream(bool orderly) {
+    if (stage_ == stage::reading) {
+        // Only an orderly end completes a body delimited by the end of the connection.
+        response_parser& parser = *parser_;
+        if (orderly && parser.got_some() && parser.need_eof()) {
+            boost::beast::error_code eof_ec;
+            parser.put_eof(eof_ec);
+            if (!eof_ec)
+                return finish();
+        }
+    }
+    return fail_io(got_response_bytes_ ? http::error::partial_message : http::error::end_of_stream);
+}
+
+http_exchange::action http_exchange::on_error(const error_code& io) {
+    return fail_io(io);
+}
+
+http_exchange::action http_exchange::fail_io(const error_code& io) {
+    return fail(classify_io_error(io, stage_ == stage::writing ? "write" : "read", *diag_));
+}
+
+http_exchange::action http_exchange::fail(error_code ec) {
+    if (stage_ == stage::reading_body)
+        message_.body.shrink_to(message_.body.size() - body_missing_); // what never came
+    stage_ = stage::finished;
+    action a;
+    a.what = kind::fail;
+    a.error = ec;
+    return a;
+}
+
+http_exchange::action http_exchange::finish() {
+    stage_ = stage::finished;
+    return action{};
+}
+
+bool http_exchange::leaves_connection_reusable() const noexcept {
+    // Connection: close, a 101 (Switching Protocols) or stray bytes after the response end it.
+    return message_.status >= 200 && message_.keep_alive && read_buffer_.size() == 0;
+}
+
+} // namespace rerank::detail

@@ -1,0 +1,268 @@
+// The HTTP exchange machine without sockets: responses fed in every split, every ending.
+#include "http/exchange.hpp"
+
+#include <boost/test/unit_test.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+
+using namespace rerank;
+using namespace rerank::detail;
+using kind = http_exchange::action::kind;
+
+namespace {
+
+const std::string request = "POST /rerank HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}";
+
+std::string ok_response(std::string_view body, std::string_view extra_headers = {}) {
+    return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n" + std::string(extra_headers) +
+           "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + std::string(body);
+}
+
+// Drives one exchange the way the connection does, with bytes from a script instead of a
+// socket: at most `chunk` bytes per read.
+struct scripted_exchange {
+    http_exchange exchange;
+    diagnostics diag;
+    exchange_limits limits;
+    std::size_t reads = 0;
+
+    scripted_exchange() { limits.body_limit = 1 << 20; }
+
+    enum class ending { none, orderly, truncated };
+
+    // Sends the request, then reads `response` in chunks; at its end, reports the end of
+    // stream (or not, leaving the machine asking for more).
+    http_exchange::action run(std::string_view response, std::size_t chunk,
+                              ending end = ending::none) {
+        auto next = exchange.start(request, limits, diag);
+        BOOST_TEST_REQUIRE((next.what == kind::write));
+        BOOST_TEST(std::string_view(static_cast<const char*>(next.out.data()), next.out.size()) ==
+                   request);
+        next = exchange.on_written();
+        std::size_t at = 0;
+        while (next.what == kind::read) {
+            BOOST_TEST_REQUIRE(next.in.size() != 0u);
+            if (at == response.size()) {
+                if (end == ending::none)
+                    return next;
+                return exchange.on_end_of_stream(end == ending::orderly);
+            }
+            const std::size_t n = std::min({chunk, next.in.size(), response.size() - at});
+            std::memcpy(next.in.data(), response.data() + at, n);
+            at += n;
+            ++reads;
+            next = exchange.on_read(n);
+        }
+        return next;
+    }
+    std::string body() { return std::string(exchange.message().body.view()); }
+};
+
+} // namespace
+
+BOOST_AUTO_TEST_SUITE(http_exchange_machine)
+
+BOOST_AUTO_TEST_CASE(content_length_response_in_every_split) {
+    const std::string body = R"({"output":{"results":[]},"request_id":"r"})";
+    const std::string response =
+        ok_response(body, "x-request-id: abc\r\nRetry-After: 3\r\nretry-after-ms: 250\r\n");
+    for (std::size_t chunk = 1; chunk <= response.size(); ++chunk) {
+        scripted_exchange s;
+        const auto end = s.run(response, chunk);
+        BOOST_TEST_REQUIRE((end.what == kind::done), "chunk " << chunk);
+        BOOST_TEST(s.body() == body);
+        const auto& m = s.exchange.message();
+        BOOST_TEST(m.status == 200u);
+        BOOST_TEST(m.request_id == "abc");
+        BOOST_TEST(m.retry_after == "3");
+        BOOST_TEST(m.retry_after_ms == "250");
+        BOOST_TEST(s.exchange.leaves_connection_reusable());
+        BOOST_TEST(!s.exchange.failed_before_response());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(the_rest_of_a_known_length_body_is_read_in_place) {
+    const std::string body(100000, 'x');
+    const std::string response = ok_response(body);
+    const std::size_t head = response.size() - body.size();
+    scripted_exchange s;
+    http_exchange::action next = s.exchange.start(request, s.limits, s.diag);
+    next = s.exchange.on_written();
+    // The head alone arrives first...
+    std::memcpy(next.in.data(), response.data(), head);
+    next = s.exchange.on_read(head);
+    // ...and the machine asks for the whole body at once, in the message's own buffer.
+    BOOST_TEST_REQUIRE((next.what == kind::read));
+    BOOST_TEST(next.in.size() == body.size());
+    BOOST_TEST(static_cast<const char*>(next.in.data()) == s.exchange.message().body.view().data());
+    std::memcpy(next.in.data(), body.data(), 60000);
+    next = s.exchange.on_read(60000);
+    BOOST_TEST(next.in.size() == 40000u);
+    std::memcpy(next.in.data(), body.data() + 60000, 40000);
+    BOOST_TEST((s.exchange.on_read(40000).what == kind::done));
+    BOOST_TEST(s.body() == body);
+}
+
+BOOST_AUTO_TEST_CASE(chunked_response) {
+    const std::string response = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n"
+                                 "5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\n\r\n";
+    for (std::size_t chunk : {1u, 3u, 17u, 4096u}) {
+        scripted_exchange s;
+        BOOST_TEST_REQUIRE((s.run(response, chunk).what == kind::done));
+        BOOST_TEST(s.body() == "hello, world");
+        BOOST_TEST(s.exchange.leaves_connection_reusable());
+    }
+}
+
+BOOST_AUTO_TEST_CASE(interim_responses_come_before_the_final_one) {
+    const std::string response = "HTTP/1.1 100 Continue\r\n\r\n"
+                                 "HTTP/1.1 103 Early Hints\r\nLink: </a>; rel=preload\r\n\r\n" +
+                                 ok_response("{}");
+    for (std::size_t chunk : {1u, 7u, 4096u}) {
+        scripted_exchange s;
+        BOOST_TEST_REQUIRE((s.run(response, chunk).what == kind::done));
+        BOOST_TEST(s.exchange.message().status == 200u);
+        BOOST_TEST(s.body() == "{}");
+    }
+}
+
+BOOST_AUTO_TEST_CASE(interim_responses_are_bounded) {
+    std::string response;
+    scripted_exchange s;
+    for (unsigned i = 0; i <= s.limits.max_interim_responses; ++i)
+        response += "HTTP/1.1 100 Continue\r\n\r\n";
+    response += ok_response("{}");
+    const auto end = s.run(response, 4096);
+    BOOST_TEST((end.what == kind::fail));
+    BOOST_TEST((end.error == errc::bad_response));
+    BOOST_TEST(s.diag.client_message == "more than 8 interim (1xx) responses");
+}
+
+BOOST_AUTO_TEST_CASE(what_ends_a_connection) {
+    struct row {
+        const char* name;
+        std::string response;
+    };
+    const row rows[] = {
+        {"Connection: close", ok_response("{}", "Connection: close\r\n")},
+        {"switching protocols", "HTTP/1.1 101 Switching Protocols\r\nUpgrade: x\r\n\r\n"},
+        {"bytes after the response", ok_response("{}") + "HTTP/1.1 200 OK\r\n"},
+        {"HTTP/1.0 without keep-alive", "HTTP/1.0 200 OK\r\nContent-Length: 2\r\n\r\n{}"},
+    };
+    for (const row& r : rows) {
+        scripted_exchange s;
+        BOOST_TEST_REQUIRE((s.run(r.response, 4096).what == kind::done), r.name);
+        BOOST_TEST(!s.exchange.leaves_connection_reusable(), r.name);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(body_over_the_limit) {
+    scripted_exchange s;
+    s.limits.body_limit = 10;
+    const auto end = s.run(ok_response(std::string(11, 'x')), 4096);
+    BOOST_TEST((end.error == errc::bad_response));
+    BOOST_TEST(s.diag.client_message == "response body larger than max_response_bytes (10 bytes)");
+
+    scripted_exchange chunked; // the limit holds for bodies of unknown length too
+    chunked.limits.body_limit = 10;
+    const auto chunked_end = chunked.run(
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n6\r\nabcdef\r\n6\r\nabcdef\r\n",
+        4096);
+    BOOST_TEST((chunked_end.error == errc::bad_response));
+}
+
+BOOST_AUTO_TEST_CASE(head_over_the_limit) {
+    std::string response = "HTTP/1.1 200 OK\r\n";
+    while (response.size() < 20000)
+        response += "X-Filler: " + std::string(100, 'f') + "\r\n";
+    for (std::size_t chunk : {1u, 100u, 4096u, 20000u}) {
+        scripted_exchange s;
+        const auto end = s.run(response, chunk);
+        BOOST_TEST((end.what == kind::fail));
+        BOOST_TEST((end.error == errc::bad_response));
+        BOOST_TEST(s.diag.client_message.find("larger than 16384 bytes") != std::string::npos,
+                   s.diag.client_message);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(an_endless_chunk_header_is_bounded) {
+    const std::string response =
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=" + std::string(100000, 'e');
+    scripted_exchange s;
+    const auto end = s.run(response, 4096);
+    BOOST_TEST((end.what == kind::fail));
+    BOOST_TEST((end.error == errc::bad_response));
+}
+
+BOOST_AUTO_TEST_CASE(malformed_answers) {
+    for (const char* response : {"HTTP/1.1 2000 OK\r\n\r\n", "SSH-2.0-OpenSSH\r\n\r\n",
+                                 "HTTP/1.1 200 OK\r\nContent-Length: x\r\n\r\n"}) {
+        scripted_exchange s;
+        const auto end = s.run(response, 4096);
+        BOOST_TEST((end.error == errc::bad_response), response);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(a_body_delimited_by_the_end_of_stream) {
+    const std::string response = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"a\":1}";
+    scripted_exchange orderly;
+    BOOST_TEST_REQUIRE(
+        (orderly.run(response, 5, scripted_exchange::ending::orderly).what == kind::done));
+    BOOST_TEST(orderly.body() == "{\"a\":1}");
+    BOOST_TEST(!orderly.exchange.leaves_connection_reusable());
+
+    // A TLS stream cut without close_notify may have lost the end of the body.
+    scripted_exchange truncated;
+    const auto end = truncated.run(response, 5, scripted_exchange::ending::truncated);
+    BOOST_TEST((end.error == errc::connection_failed));
+}
+
+BOOST_AUTO_TEST_CASE(end_of_stream_before_any_byte_marks_a_stale_connection) {
+    scripted_exchange s;
+    const auto end = s.run("", 1, scripted_exchange::ending::orderly);
+    BOOST_TEST((end.error == errc::connection_failed));
+    BOOST_TEST(s.exchange.failed_before_response());
+}
+
+BOOST_AUTO_TEST_CASE(end_of_stream_mid_body_is_a_broken_connection) {
+    const std::string response = ok_response(std::string(1000, 'b'));
+    for (std::size_t cut : {response.size() - 1000 + 10, response.size() - 1, std::size_t(20)}) {
+        scripted_exchange s;
+        const auto end = s.run(std::string_view(response).substr(0, cut), 64,
+                               scripted_exchange::ending::orderly);
+        BOOST_TEST((end.error == errc::connection_failed));
+        BOOST_TEST(!s.exchange.failed_before_response());
+        BOOST_TEST(s.diag.client_message.find("read failed") == 0u, s.diag.client_message);
+        BOOST_TEST(s.exchange.message().body.size() < 1000u); // only what arrived
+    }
+}
+
+BOOST_AUTO_TEST_CASE(io_errors_name_their_phase) {
+    scripted_exchange s;
+    auto next = s.exchange.start(request, s.limits, s.diag);
+    next = s.exchange.on_error(make_error_code(boost::system::errc::broken_pipe));
+    BOOST_TEST((next.error == errc::connection_failed));
+    BOOST_TEST(s.diag.client_message.find("write failed") == 0u);
+
+    next = s.exchange.start(request, s.limits, s.diag);
+    next = s.exchange.on_written();
+    next = s.exchange.on_error(make_error_code(boost::system::errc::connection_reset));
+    BOOST_TEST((next.error == errc::connection_failed));
+    BOOST_TEST(s.diag.client_message.find("read failed") == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(one_machine_serves_exchange_after_exchange) {
+    scripted_exchange s;
+    BOOST_TEST_REQUIRE(
+        (s.run(ok_response("{\"first\":1}", "x-request-id: one\r\n"), 4096).what == kind::done));
+    BOOST_TEST_REQUIRE((s.run(ok_response("{}"), 3).what == kind::done));
+    BOOST_TEST(s.body() == "{}");
+    BOOST_TEST(s.exchange.message().request_id.empty());
+    BOOST_TEST_REQUIRE(
+        (s.run("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n", 4096).what == kind::done));
+    BOOST_TEST(s.exchange.message().status == 503u);
+}
+
+BOOST_AUTO_TEST_SUITE_END()
