@@ -75,7 +75,7 @@ BOOST_FIXTURE_TEST_CASE(deadline_covers_waiting_for_a_connection, emulator_fixtu
         holder.start(c);
         BOOST_TEST_REQUIRE(co_await wait_until([&] { return script.count() == 1; }, 5s));
 
-        auto out = co_await expect_timeout(c, sample_request(), 500ms);
+        auto out = co_await expect_timeout(c, sample_request(), 300ms);
         BOOST_TEST(out.diag.attempts == 1u);
         BOOST_TEST(server.stats().requests == 1u); // the second call never reached the server
         BOOST_TEST(!holder.done);
@@ -93,7 +93,7 @@ BOOST_FIXTURE_TEST_CASE(deadline_covers_connecting, io_fixture) {
     run([&]() -> net::awaitable<void> {
         silent_listener full(ioc, /*backlog_full=*/true);
         client c(ioc.get_executor(), options_for_url(full.base_url(false)));
-        auto out = co_await expect_timeout(c, sample_request(), 600ms);
+        auto out = co_await expect_timeout(c, sample_request(), 300ms);
         BOOST_TEST(out.diag.attempts == 1u);
         BOOST_TEST(c.stats().connections_created == 0u);
         expect_pool_empty(c);
@@ -112,7 +112,7 @@ BOOST_FIXTURE_TEST_CASE(deadline_covers_the_tls_handshake, io_fixture) {
     run([&]() -> net::awaitable<void> {
         silent_listener silent(ioc);
         client c(ioc.get_executor(), options_for_url(silent.base_url(true)));
-        auto out = co_await expect_timeout(c, sample_request(), 600ms);
+        auto out = co_await expect_timeout(c, sample_request(), 300ms);
         BOOST_TEST(out.diag.attempts == 1u);
         BOOST_TEST(c.stats().connections_created == 0u);
         BOOST_TEST(c.stats().handshakes_full == 0u);
@@ -132,7 +132,7 @@ BOOST_FIXTURE_TEST_CASE(deadline_covers_writing, io_fixture) {
     run([&]() -> net::awaitable<void> {
         silent_listener silent(ioc); // plain HTTP: connected at once, never reads
         client c(ioc.get_executor(), options_for_url(silent.base_url(false)));
-        auto out = co_await expect_timeout(c, large_request(8), 2500ms, 2000ms);
+        auto out = co_await expect_timeout(c, large_request(8), 1000ms, 1500ms);
         BOOST_TEST(out.diag.attempts == 1u);
         BOOST_TEST(c.stats().connections_created == 1u);
         expect_pool_empty(c);
@@ -143,7 +143,7 @@ BOOST_FIXTURE_TEST_CASE(deadline_covers_reading_from_a_silent_server, io_fixture
     run([&]() -> net::awaitable<void> {
         silent_listener silent(ioc); // the small request fits the buffers; no answer comes
         client c(ioc.get_executor(), options_for_url(silent.base_url(false)));
-        auto out = co_await expect_timeout(c, sample_request(), 600ms);
+        auto out = co_await expect_timeout(c, sample_request(), 300ms);
         BOOST_TEST(out.diag.attempts == 1u);
         expect_pool_empty(c);
     });
@@ -155,7 +155,7 @@ BOOST_FIXTURE_TEST_CASE(deadline_covers_reading_a_stalled_answer, emulator_fixtu
         auto warm = co_await call(c, sample_request()); // the stall hits a reused connection
         BOOST_TEST_REQUIRE(!warm.ec);
         server.push_fault(emulator::fault::stall());
-        auto out = co_await expect_timeout(c, sample_request(), 600ms);
+        auto out = co_await expect_timeout(c, sample_request(), 300ms);
         BOOST_TEST(out.diag.attempts == 1u);
         auto after = co_await call(c, sample_request());
         BOOST_TEST(!after.ec, after.diag.to_string());
@@ -179,21 +179,21 @@ BOOST_FIXTURE_TEST_CASE(retry_after_beyond_the_deadline_fails_at_once, emulator_
 }
 
 BOOST_FIXTURE_TEST_CASE(deadline_bounds_the_whole_retry_loop, emulator_fixture) {
-    // Every answer is a 503 asking for 1 s: with a 2.5 s deadline there is room for three
-    // attempts (at about 0, 1 and 2 s), not for the ten allowed.
+    // Every answer is a 503 asking for 300 ms: with an 800 ms deadline there is room for three
+    // attempts (at about 0, 300 and 600 ms), not for the ten allowed.
     run([&]() -> net::awaitable<void> {
         fault_script script;
-        script.reset({}, emulator::fault::status(503, "", {{"Retry-After", "1"}}));
+        script.reset({}, emulator::fault::status(503, "", {{"retry-after-ms", "300"}}));
         server.set_fault_hook(script.hook());
         client_options opts = quick_retry_options(server);
         opts.retry.max_attempts = 10;
         client c(ioc.get_executor(), opts);
-        const auto [out, elapsed] = co_await timed_call(c, sample_request(), 2500ms);
+        const auto [out, elapsed] = co_await timed_call(c, sample_request(), 800ms);
         BOOST_TEST(out.ec == errc::server_error, out.diag.to_string());
         BOOST_TEST(out.diag.attempts == 3u, out.diag.attempt_history);
         BOOST_TEST(script.count() == 3u);
-        BOOST_TEST(elapsed.count() >= 2000);
-        BOOST_TEST(elapsed.count() < 2500, "took " << elapsed.count() << " ms");
+        BOOST_TEST(elapsed.count() >= 600);
+        BOOST_TEST(elapsed.count() < 800, "took " << elapsed.count() << " ms");
     });
 }
 

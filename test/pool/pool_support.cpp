@@ -37,10 +37,10 @@ silent_listener::silent_listener(net::io_context& ioc, bool backlog_full)
         const auto to = acceptor_.local_endpoint();
         const int rc = ::connect(fd, to.data(), static_cast<socklen_t>(to.size()));
         if (rc != 0 && errno == EINPROGRESS) {
-            // A connection the queue takes completes at once on loopback; one still in
-            // SYN_SENT after 200 ms was dropped: the queue is full.
+            // A connection the queue takes completes at once on loopback (microseconds); one
+            // still in SYN_SENT after 50 ms was dropped: the queue is full.
             pollfd pfd{fd, POLLOUT, 0};
-            if (::poll(&pfd, 1, 200) == 0) {
+            if (::poll(&pfd, 1, 50) == 0) {
                 fillers_.push_back(std::move(s));
                 return;
             }
