@@ -26,7 +26,7 @@ rerank_call::rerank_call(std::shared_ptr<client_impl> client, const request& req
     , handler_(std::move(handler))
     , work_(net::make_work_guard(net::get_associated_executor(handler_, client_->executor)))
     , timeout_(req.timeout.value_or(client_->options.timeout))
-    , deadline_timer_(client_->strand) {}
+    , deadline_limit_(client_->strand) {}
 
 void rerank_call::start(std::shared_ptr<rerank_call> call) {
     call->install_cancellation_slot();
@@ -67,6 +67,10 @@ void rerank_call::stop(call_control::stop_reason why) {
         sub->request_stop(why);
 }
 
+void rerank_call::stop_at_deadline(void* call) {
+    static_cast<rerank_call*>(call)->stop(call_control::stop_reason::deadline);
+}
+
 error_code rerank_call::stop_error(const call_control& control, diagnostics& diag) const {
     if (control.stopped() == call_control::stop_reason::deadline) {
         diag.client_message =
@@ -81,11 +85,7 @@ net::awaitable<void> rerank_call::run() {
     auto self = shared_from_this();
     client_->add_call(this);
     deadline_ = clock::now() + timeout_;
-    deadline_timer_.expires_at(deadline_);
-    deadline_timer_.async_wait([weak = weak_from_this()](error_code ec) {
-        if (auto call = weak.lock(); call && !ec)
-            call->stop(call_control::stop_reason::deadline);
-    });
+    deadline_limit_.arm(deadline_, interrupter{&rerank_call::stop_at_deadline, this});
 
     response res;
     error_code ec = client_->config_error;
@@ -291,7 +291,7 @@ void rerank_call::complete(error_code ec, response res) {
     if (completed_)
         return;
     completed_ = true;
-    deadline_timer_.cancel();
+    deadline_limit_.disarm();
     client_->remove_call(this);
     if (diag_out_)
         *diag_out_ = std::move(diag_);

@@ -6,6 +6,7 @@
 #include "codec/decode.hpp"
 #include "codec/encode.hpp"
 #include "http/call_control.hpp"
+#include "http/time_limit.hpp"
 
 #include <rerank/batch_plan.hpp>
 
@@ -74,6 +75,8 @@ private:
     static void note_failed_attempt(error_code ec, diagnostics& diag);
     /// Waits `delay` unless the call stops first; false when it stopped.
     boost::asio::awaitable<bool> sleep(call_control& control, millis delay);
+    /// The deadline limit's interrupter.
+    static void stop_at_deadline(void* call);
     error_code stop_error(const call_control& control, diagnostics& diag) const;
     void install_cancellation_slot();
     void complete(error_code ec, response res);
@@ -89,7 +92,8 @@ private:
     std::vector<call_control*> sub_controls_;
     std::chrono::steady_clock::time_point deadline_;
     std::chrono::milliseconds timeout_;
-    boost::asio::steady_timer deadline_timer_;
+    /// Stops the call at its deadline (disarmed when it completes; destroying it disarms it).
+    time_limit deadline_limit_;
     bool completed_ = false;
 };
 

@@ -1,11 +1,11 @@
 #include "http/connection.hpp"
 
 #include "http/io_error.hpp"
+#include "http/time_limit.hpp"
 #include "http/tls_context.hpp"
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ssl/error.hpp>
-#include <boost/asio/steady_timer.hpp>
 
 #include <openssl/x509v3.h>
 
@@ -20,42 +20,6 @@ using net::as_tuple;
 using net::use_awaitable;
 
 namespace {
-
-// Bounds one phase of opening a connection (connect, handshake) by closing the socket when
-// its time is up. The timer's handler may run after the phase ended and even after the
-// connection is gone, so it touches the transport only while the phase is still armed.
-class phase_alarm {
-public:
-    phase_alarm(transport& target, std::chrono::steady_clock::time_point at)
-        : state_(std::make_shared<state>(target))
-        , timer_(target.socket().get_executor(), at) {
-        timer_.async_wait([s = state_](const error_code& ec) {
-            if (!ec && s->armed) {
-                s->fired = true;
-                s->target.close();
-            }
-        });
-    }
-    ~phase_alarm() {
-        state_->armed = false;
-        timer_.cancel();
-    }
-    phase_alarm(const phase_alarm&) = delete;
-    phase_alarm& operator=(const phase_alarm&) = delete;
-
-    bool fired() const noexcept { return state_->fired; }
-
-private:
-    struct state {
-        explicit state(transport& t)
-            : target(t) {}
-        transport& target;
-        bool armed = true;
-        bool fired = false;
-    };
-    std::shared_ptr<state> state_;
-    net::steady_timer timer_;
-};
 
 error_code phase_timed_out(std::string_view phase, diagnostics& diag) {
     diag.client_message = std::string(phase) + " timed out";
@@ -114,16 +78,21 @@ connection::open(const endpoint& ep, const net::ip::tcp::resolver::results_type&
                  clock::time_point deadline, clock::duration connect_timeout,
                  clock::duration handshake_timeout, SSL_SESSION* resume, diagnostics& diag) {
     // The call's deadline stops this by closing the connection; the phase limits are ours.
+    time_limit phase_limit(transport_.socket().get_executor());
     SSL* ssl = transport_.ssl();
     // Offered now, before the first suspension: the SSL object takes its own reference, while
     // the pool may free `resume` (replacing it with a newer session) while this one connects.
     if (ssl && resume)
         SSL_set_session(ssl, resume);
     {
-        phase_alarm alarm(transport_, std::min(deadline, clock::now() + connect_timeout));
+        // The phase limits close the connection when their time is up (the call's deadline
+        // does too, through call_control).
+        phase_limit.arm(std::min(deadline, clock::now() + connect_timeout),
+                        interrupter::close_of(transport_));
         auto [ec, peer] =
             co_await net::async_connect(transport_.socket(), addresses, as_tuple(use_awaitable));
-        if (alarm.fired())
+        phase_limit.disarm();
+        if (phase_limit.fired())
             co_return phase_timed_out("connect", diag);
         if (ec)
             co_return classify_io_error(ec, "connect", diag);
@@ -156,9 +125,11 @@ connection::open(const endpoint& ep, const net::ip::tcp::resolver::results_type&
     }
     error_code hs_ec;
     {
-        phase_alarm alarm(transport_, std::min(deadline, clock::now() + handshake_timeout));
+        phase_limit.arm(std::min(deadline, clock::now() + handshake_timeout),
+                        interrupter::close_of(transport_));
         hs_ec = co_await transport_.handshake();
-        if (alarm.fired())
+        phase_limit.disarm();
+        if (phase_limit.fired())
             co_return phase_timed_out("TLS handshake", diag);
     }
     if (hs_ec) {
