@@ -287,4 +287,178 @@ BOOST_AUTO_TEST_CASE(an_empty_budget_stops_retries_across_requests) {
     BOOST_TEST((r.run({{answered(503, errc::server_error), {}}}).what == kind::fail));
 }
 
+// The fault matrix's retry rows (test/pool/fault_matrix_test.cpp runs them against the
+// emulator over sockets) on the virtual clock: attempts made, time waited, how each ends.
+BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
+    using sys_clock = std::chrono::system_clock;
+    const auto now_utc = sys_clock::from_time_t(784111777); // Sun, 06 Nov 1994 08:49:37 GMT
+    auto with_wait = [](attempt_facts f, std::optional<millis> wait) {
+        f.server_wait = wait;
+        return f;
+    };
+    auto retry_after = [&](std::string_view seconds_or_date, std::string_view ms = {}) {
+        return parse_retry_after(seconds_or_date, ms, now_utc);
+    };
+    const attempt_facts ok{};
+    const auto throttled = answered(429, errc::rate_limited);
+    const auto unavailable = answered(503, errc::server_error);
+    const auto dropped = no_answer(errc::connection_failed);
+    const auto stale = no_answer(errc::connection_failed, true, true);
+    struct row {
+        const char* name;
+        std::vector<std::pair<attempt_facts, diagnostics>> attempts;
+        unsigned max_attempts;
+        millis deadline;
+        millis max_backoff;
+        next_step::kind ends;
+        error_code error;
+        std::size_t attempts_made;
+        millis waited;
+    };
+    const std::vector<row> rows{
+        {"429 with Retry-After: 1",
+         {{with_wait(throttled, retry_after("1")), said("Throttling.RateQuota")}, {ok, {}}},
+         4,
+         60s,
+         30s,
+         kind::done,
+         {},
+         2,
+         1000ms},
+        {"429 with Retry-After: 2",
+         {{with_wait(throttled, retry_after("2")), said("Throttling")}, {ok, {}}},
+         4,
+         60s,
+         30s,
+         kind::done,
+         {},
+         2,
+         2000ms},
+        {"429 with a Retry-After HTTP date 3 s ahead",
+         {{with_wait(throttled, retry_after("Sun, 06 Nov 1994 08:49:40 GMT")), said("Throttling")},
+          {ok, {}}},
+         4,
+         60s,
+         30s,
+         kind::done,
+         {},
+         2,
+         3000ms},
+        {"429 with retry-after-ms: 300 beside Retry-After: 10",
+         {{with_wait(throttled, retry_after("10", "300")), said("Throttling")}, {ok, {}}},
+         4,
+         60s,
+         30s,
+         kind::done,
+         {},
+         2,
+         300ms},
+        {"429 asking longer than max_backoff waits max_backoff",
+         {{with_wait(throttled, retry_after("20")), said("Throttling")}, {ok, {}}},
+         4,
+         60s,
+         400ms,
+         kind::done,
+         {},
+         2,
+         400ms},
+        {"429 billing is not retried",
+         {{answered(429, errc::quota_exceeded), said("PrepaidBillOverdue")}},
+         4,
+         60s,
+         30s,
+         kind::fail,
+         errc::quota_exceeded,
+         1,
+         0ms},
+        {"503 every time: all 4 attempts",
+         {{unavailable, {}}, {unavailable, {}}, {unavailable, {}}, {unavailable, {}}},
+         4,
+         60s,
+         30s,
+         kind::fail,
+         errc::server_error,
+         4,
+         1750ms},
+        {"503 with max_attempts = 1",
+         {{unavailable, {}}},
+         1,
+         60s,
+         30s,
+         kind::fail,
+         errc::server_error,
+         1,
+         0ms},
+        {"501 is not retried",
+         {{answered(501, errc::server_error), {}}},
+         4,
+         60s,
+         30s,
+         kind::fail,
+         errc::server_error,
+         1,
+         0ms},
+        {"dropped 4 times",
+         {{dropped, {}}, {dropped, {}}, {dropped, {}}, {dropped, {}}},
+         4,
+         60s,
+         30s,
+         kind::fail,
+         errc::connection_failed,
+         4,
+         1750ms},
+        {"reused connection dropped: one stale retry, even with max_attempts = 1",
+         {{stale, {}}, {ok, {}}},
+         1,
+         60s,
+         30s,
+         kind::done,
+         {},
+         2,
+         0ms},
+        {"stale retry only once",
+         {{stale, {}}, {stale, {}}},
+         1,
+         60s,
+         30s,
+         kind::fail,
+         errc::connection_failed,
+         2,
+         0ms},
+        {"Retry-After beyond the deadline fails at once",
+         {{with_wait(unavailable, retry_after("30")), {}}},
+         4,
+         1s,
+         60s,
+         kind::fail,
+         errc::server_error,
+         1,
+         0ms},
+        {"the deadline bounds the whole retry loop",
+         {{with_wait(unavailable, 300ms), {}},
+          {with_wait(unavailable, 300ms), {}},
+          {with_wait(unavailable, 300ms), {}},
+          {with_wait(unavailable, 300ms), {}}},
+         10,
+         800ms,
+         30s,
+         kind::fail,
+         errc::server_error,
+         3,
+         600ms},
+    };
+    for (const row& r : rows) {
+        BOOST_TEST_CONTEXT(r.name) {
+            scripted_request request;
+            request.rules = policy(r.max_attempts, 500ms, r.max_backoff);
+            request.deadline = request.start + r.deadline;
+            const next_step end = request.run(r.attempts);
+            BOOST_TEST((end.what == r.ends));
+            BOOST_TEST(end.error == r.error);
+            BOOST_TEST(request.steps.size() == r.attempts_made);
+            BOOST_TEST(request.elapsed().count() == r.waited.count());
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
