@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(serves_on_the_announced_port_and_exits_0_on_sigterm) {
     const auto two = post(compatible_path, compatible_body("a", {"a", "b"}), "secret-key");
     const auto three = post(compatible_path, compatible_body("a", {"a", "b", "c"}), "secret-key");
     const auto other_key = post(native_path, native_body("a", {"a"}), "emulator-key");
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         auto r = co_await one_shot(port, two);
         BOOST_TEST(r.response.result_int() == 200u);
         r = co_await one_shot(port, three);
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(serves_https_without_auth_and_exits_0_on_sigint) {
     asio::ssl::context tls = test_ca_context();
     const auto small = post(native_path, native_body("q", {"doc"}), "");
     const auto large = post(native_path, native_body("q", {"0123456789"}), "");
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         raw_client client(co_await asio::this_coro::executor, &tls);
         BOOST_REQUIRE(!co_await client.connect(port));
         auto r = co_await client.exchange(small);
