@@ -117,6 +117,15 @@ inline bool is_lead(unsigned char b) noexcept {
     return (b & 0xC0) != 0x80;
 }
 
+/// The largest position <= `pos` (and <= text.size()) that starts a code point or is the end of
+/// the text: where `text` can be cut without splitting a character.
+inline std::size_t floor_boundary(std::string_view text, std::size_t pos) noexcept {
+    pos = pos < text.size() ? pos : text.size();
+    while (pos > 0 && pos < text.size() && !is_lead(static_cast<unsigned char>(text[pos])))
+        --pos;
+    return pos;
+}
+
 /// Appends the UTF-8 encoding of a Unicode scalar value.
 void append(std::string& out, char32_t cp);
 

@@ -266,6 +266,16 @@ BOOST_AUTO_TEST_CASE(skip_ascii_stops_at_the_first_byte_above_0x7F) {
     }
 }
 
+BOOST_AUTO_TEST_CASE(floor_boundary_steps_back_to_a_character_start) {
+    const std::string s = "a\xC3\xA9\xE2\x82\xAC"; // a é €
+    BOOST_TEST(utf8::floor_boundary(s, 0) == 0u);
+    BOOST_TEST(utf8::floor_boundary(s, 2) == 1u);
+    BOOST_TEST(utf8::floor_boundary(s, 3) == 3u);
+    BOOST_TEST(utf8::floor_boundary(s, 5) == 3u);
+    BOOST_TEST(utf8::floor_boundary(s, 6) == 6u);
+    BOOST_TEST(utf8::floor_boundary(s, 99) == 6u);
+}
+
 BOOST_AUTO_TEST_CASE(repair_replaces_each_maximal_subpart) {
     std::string out;
     // Unicode 15, table 3-8 and the examples around it.
