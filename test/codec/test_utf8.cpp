@@ -252,6 +252,39 @@ BOOST_AUTO_TEST_CASE(decode_reads_back_what_append_writes) {
     }
 }
 
+// The fused check-and-decode against the byte-range check and the plain decode: every lead byte
+// with every pair of bytes after it (3 bytes available), and random 4-byte windows.
+BOOST_AUTO_TEST_CASE(decode_multibyte_agrees_with_sequence_length_and_decode) {
+    const auto check = [](const unsigned char* p, const unsigned char* end) {
+        char32_t cp = 0;
+        const int n = utf8::decode_multibyte(p, end, cp);
+        const std::size_t expected = utf8::sequence_length(p, end);
+        BOOST_TEST_REQUIRE(static_cast<std::size_t>(n) == expected,
+                           std::hex << int(p[0]) << " " << int(p[1]) << " " << int(p[2]));
+        if (n != 0) {
+            const unsigned char* q = p;
+            BOOST_TEST_REQUIRE((utf8::decode(q) == cp));
+        }
+    };
+    unsigned char bytes[4] = {};
+    for (unsigned lead = 0x80; lead <= 0xFF; ++lead)
+        for (unsigned b1 = 0; b1 <= 0xFF; ++b1)
+            for (unsigned b2 = 0; b2 <= 0xFF; ++b2) {
+                bytes[0] = static_cast<unsigned char>(lead);
+                bytes[1] = static_cast<unsigned char>(b1);
+                bytes[2] = static_cast<unsigned char>(b2);
+                check(bytes, bytes + 3);
+                check(bytes, bytes + 2);
+            }
+    std::mt19937 rng(5);
+    for (int round = 0; round != 1000000; ++round) {
+        bytes[0] = static_cast<unsigned char>(0xF0 + rng() % 16);
+        for (int k = 1; k != 4; ++k)
+            bytes[k] = static_cast<unsigned char>(rng() % 3 == 0 ? rng() % 256 : 0x80 + rng() % 64);
+        check(bytes, bytes + 4);
+    }
+}
+
 BOOST_AUTO_TEST_CASE(skip_ascii_stops_at_the_first_byte_above_0x7F) {
     for (std::size_t length : {0u, 7u, 8u, 31u, 32u, 33u, 70u}) {
         for (std::size_t at = 0; at <= length; ++at) {
