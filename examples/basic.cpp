@@ -43,7 +43,8 @@ int main() {
         });
     try {
         ioc.run();
-    } catch (const rerank::error& e) { // what() names the error class, HTTP status, request id
+    } catch (const rerank::error_with_diagnostics& e) {
+        // what() names the error class, HTTP status, request id
         std::cerr << "rerank failed: " << e.what() << '\n';
         return 1;
     }

@@ -138,14 +138,14 @@ std::string what_of(error_code ec, const diagnostics& diag) {
 }
 } // namespace
 
-error::error(error_code ec, rerank::diagnostics diag)
+error_with_diagnostics::error_with_diagnostics(error_code ec, rerank::diagnostics diag)
     : boost::system::system_error(ec)
     , diag_(std::move(diag))
     , message_(what_of(ec, diag_)) {}
 
 void throw_on_error(error_code ec, const diagnostics& diag) {
     if (ec)
-        throw error(ec, diag);
+        throw error_with_diagnostics(ec, diag);
 }
 
 } // namespace rerank

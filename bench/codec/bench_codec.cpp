@@ -5,9 +5,9 @@
 // compare CPU time, the machines are shared.
 #include "codec/decode.hpp"
 #include "codec/encode.hpp"
-#include "codec/utf8.hpp"
-#include "codec/utf8_simd.hpp"
 #include "codec/validate.hpp"
+#include "text/utf8.hpp"
+#include "text/utf8_simd.hpp"
 
 #include <boost/json.hpp>
 
@@ -193,7 +193,7 @@ void BM_utf8_scalar(benchmark::State& state, text style) {
     for (const auto& doc : make_documents(100, style))
         all += doc;
     for (auto _ : state)
-        benchmark::DoNotOptimize(rd::find_invalid_utf8_scalar(all));
+        benchmark::DoNotOptimize(rerank::utf8::find_invalid_scalar(all));
     set_counters(state, all.size(), 100);
 }
 BENCHMARK_CAPTURE(BM_utf8_scalar, ascii, text::quoted);

@@ -75,7 +75,7 @@ public:
             initiation{this}, token, &req, static_cast<diagnostics*>(nullptr));
     }
 
-    /// Coroutine convenience: returns the response or throws `rerank::error` (a
+    /// Coroutine convenience: returns the response or throws `rerank::error_with_diagnostics` (a
     /// `boost::system::system_error` carrying the diagnostics).
     boost::asio::awaitable<response> rerank(const request& req);
 

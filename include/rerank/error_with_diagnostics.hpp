@@ -12,9 +12,9 @@ namespace rerank {
 
 /// A `system_error` carrying the call's `diagnostics`. Thrown by `client::rerank()`;
 /// `what()` names the error class, HTTP status, provider code and request id.
-class error : public boost::system::system_error {
+class error_with_diagnostics : public boost::system::system_error {
 public:
-    error(error_code ec, diagnostics diag);
+    error_with_diagnostics(error_code ec, diagnostics diag);
     const rerank::diagnostics& diagnostics() const noexcept { return diag_; }
     /// "rate_limited: rate limited by the server; retry later (HTTP 429, code Throttling,
     /// request id ...: Requests rate limit exceeded)".
@@ -25,7 +25,7 @@ private:
     std::string message_;
 };
 
-/// Throws `rerank::error` when `ec` is set.
+/// Throws `rerank::error_with_diagnostics` when `ec` is set.
 void throw_on_error(error_code ec, const diagnostics& diag);
 
 } // namespace rerank

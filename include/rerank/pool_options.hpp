@@ -6,7 +6,7 @@
 
 namespace rerank {
 
-/// The client keeps one pool of keep-alive connections per endpoint (scheme, host, port).
+/// A client keeps one pool of keep-alive connections, to the endpoint of its base URL.
 struct pool_options {
     /// Most connections open at once; further calls wait (FIFO) for one. Default 32.
     std::size_t max_connections = 32;

@@ -3,7 +3,7 @@
 #include <rerank/qwen3_tokenizer.hpp>
 #include <rerank/token_estimate.hpp>
 
-#include "tokenizer/utf8.hpp"
+#include "text/utf8.hpp"
 
 namespace rerank {
 namespace {
@@ -11,7 +11,7 @@ namespace {
 bool is_ascii(std::string_view text) noexcept {
     const auto* p = reinterpret_cast<const unsigned char*>(text.data());
     const auto* end = p + text.size();
-    tokenizer_detail::utf8::skip_ascii(p, end);
+    utf8::skip_ascii(p, end);
     return p == end;
 }
 

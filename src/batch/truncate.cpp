@@ -1,37 +1,24 @@
 #include "batch/truncate.hpp"
 
+#include "text/utf8.hpp"
+
 #include <algorithm>
 
 namespace rerank::batching {
-namespace {
-
-bool continues_character(char c) noexcept {
-    return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
-}
-
-} // namespace
-
-std::size_t utf8_floor(std::string_view text, std::size_t pos) noexcept {
-    pos = std::min(pos, text.size());
-    while (pos > 0 && pos < text.size() && continues_character(text[pos]))
-        --pos;
-    return pos;
-}
-
 std::size_t token_prefix_bytes(std::string_view text, std::size_t max_tokens,
                                const token_counter& counter) {
     if (counter.prefix_bytes)
-        return utf8_floor(text, counter.prefix_bytes(text, max_tokens));
+        return utf8::floor_boundary(text, counter.prefix_bytes(text, max_tokens));
 
     // Invariant: prefix(lo) fits (the empty prefix does), prefix(hi) does not (the whole text
     // does not, by the precondition).
     std::size_t lo = 0;
     std::size_t hi = text.size();
     while (hi - lo > 1) {
-        std::size_t mid = utf8_floor(text, lo + (hi - lo) / 2);
+        std::size_t mid = utf8::floor_boundary(text, lo + (hi - lo) / 2);
         if (mid <= lo) { // no boundary in (lo, middle]: take the first one after lo
             mid = lo + 1;
-            while (mid < hi && continues_character(text[mid]))
+            while (mid < hi && !utf8::is_lead(static_cast<unsigned char>(text[mid])))
                 ++mid;
             if (mid >= hi)
                 break;

@@ -8,10 +8,6 @@
 
 namespace rerank::batching {
 
-/// The largest position <= `pos` (and <= text.size()) that starts a UTF-8 character
-/// (or is the end of the text).
-std::size_t utf8_floor(std::string_view text, std::size_t pos) noexcept;
-
 /// Bytes of a prefix of `text` with at most `max_tokens` tokens, at a character boundary.
 /// Precondition: `text` itself has more than `max_tokens` tokens (the caller counted it). Uses
 /// `counter.prefix_bytes` when set (clamped to a boundary, in case), otherwise binary search over

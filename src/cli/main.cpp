@@ -102,7 +102,7 @@ int run_rank(const std::vector<std::string>& args) {
     ioc.run();
 
     if (ec) {
-        std::cerr << "rerank: " << rerank::error(ec, diag).what() << "\n";
+        std::cerr << "rerank: " << rerank::error_with_diagnostics(ec, diag).what() << "\n";
         if (!diag.attempt_history.empty() && diag.attempts > 1)
             std::cerr << diag.attempt_history << "\n";
         return exit_code_for(ec);

@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include "codec/json_writer.hpp"
+#include "text/utf8.hpp"
 
 #include <charconv>
 #include <cstdio>
@@ -45,10 +46,8 @@ void write_response_table(std::ostream& out, const rerank::response& res) {
         text += line;
         std::string_view doc = r.document;
         if (doc.size() > shown_bytes) {
-            std::size_t cut = shown_bytes;
-            while (cut > 0 && (static_cast<unsigned char>(doc[cut]) & 0xC0) == 0x80)
-                --cut; // not inside a UTF-8 sequence
-            text.append(doc.substr(0, cut)).append("...");
+            // Not inside a UTF-8 sequence.
+            text.append(doc.substr(0, utf8::floor_boundary(doc, shown_bytes))).append("...");
         } else {
             text.append(doc);
         }

@@ -1,6 +1,6 @@
 #include "codec/body_snippet.hpp"
 
-#include "codec/utf8.hpp"
+#include "text/utf8.hpp"
 
 namespace rerank::detail {
 
@@ -11,7 +11,7 @@ std::string make_body_snippet(std::string_view body, std::size_t max_bytes) {
     const auto* p = reinterpret_cast<const unsigned char*>(body.data());
     const auto* const end = p + body.size();
     while (p != end) {
-        const std::size_t n = utf8_sequence_length(p, end);
+        const std::size_t n = utf8::sequence_length(p, end);
         const std::size_t out_size = n == 0 ? replacement.size() : n;
         if (snippet.size() + out_size > max_bytes)
             break;

@@ -90,11 +90,4 @@ error_code response_decoder::decode(rerank::dialect d, std::string_view body,
     return {};
 }
 
-error_code decode_response(rerank::dialect d, std::string_view body, std::size_t document_count,
-                           std::optional<std::size_t> top_n, decoded_response& out,
-                           diagnostics& diag) {
-    thread_local response_decoder decoder;
-    return decoder.decode(d, body, document_count, top_n, out, diag);
-}
-
 } // namespace rerank::detail

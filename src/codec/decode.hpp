@@ -78,9 +78,4 @@ private:
     std::unique_ptr<impl> impl_;
 };
 
-/// `response_decoder::decode` with a decoder private to the calling thread.
-error_code decode_response(rerank::dialect d, std::string_view body, std::size_t document_count,
-                           std::optional<std::size_t> top_n, decoded_response& out,
-                           diagnostics& diag);
-
 } // namespace rerank::detail

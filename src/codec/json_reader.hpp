@@ -5,7 +5,7 @@
 #include "codec/json_error.hpp"
 #include "codec/json_escape_scan.hpp"
 #include "codec/json_number.hpp"
-#include "codec/utf8.hpp"
+#include "text/utf8.hpp"
 
 #include <boost/json/error.hpp>
 #include <boost/json/string_view.hpp>
@@ -219,7 +219,7 @@ private:
             text = sv(first, static_cast<std::size_t>(last - first));
         }
         if (decode && !all_ascii(text) &&
-            !is_valid_utf8(std::string_view(text.data(), text.size())))
+            !utf8::is_valid(std::string_view(text.data(), text.size())))
             return fail(json_error::invalid_utf8, first);
         const bool go_on =
             is_key ? h_.on_key(text, text.size(), ec_) : h_.on_string(text, text.size(), ec_);
@@ -319,27 +319,9 @@ private:
             length = 12;
         }
         if (decode)
-            append_utf8(cp);
+            utf8::append(scratch_, static_cast<char32_t>(cp));
         p_ += length;
         return true;
-    }
-
-    void append_utf8(std::uint32_t cp) {
-        if (cp < 0x80) {
-            scratch_.push_back(static_cast<char>(cp));
-        } else if (cp < 0x800) {
-            scratch_.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-            scratch_.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else if (cp < 0x10000) {
-            scratch_.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-            scratch_.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            scratch_.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else {
-            scratch_.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-            scratch_.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-            scratch_.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            scratch_.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        }
     }
 
     bool number() {

@@ -1,6 +1,6 @@
 #include "codec/validate.hpp"
 
-#include "codec/utf8.hpp"
+#include "text/utf8.hpp"
 
 #include <string>
 
@@ -14,7 +14,7 @@ error_code refuse(diagnostics& diag, std::string message) {
 
 // "query is not valid UTF-8 (byte offset 5)", or an empty code.
 error_code check_utf8(std::string_view text, const std::string& what, diagnostics& diag) {
-    const std::size_t offset = find_invalid_utf8(text);
+    const std::size_t offset = utf8::find_invalid(text);
     if (offset == std::string_view::npos)
         return {};
     return refuse(diag, what + " is not valid UTF-8 (byte offset " + std::to_string(offset) + ")");
@@ -44,7 +44,7 @@ error_code validate_request(const rerank::request& req, diagnostics& diag) {
             return ec;
     }
     for (std::size_t i = 0; i != req.documents.size(); ++i) {
-        const std::size_t offset = find_invalid_utf8(req.documents[i]);
+        const std::size_t offset = utf8::find_invalid(req.documents[i]);
         if (offset != std::string_view::npos)
             return refuse(diag, "document " + std::to_string(i) +
                                     " is not valid UTF-8 (byte offset " + std::to_string(offset) +

@@ -28,7 +28,7 @@ reply json_reply(unsigned status, std::string body) {
 
 json::object ranking_json(const options& opts, const evaluation& ev, std::string_view request_id) {
     const bool native = ev.dialect == rerank::dialect::dashscope_native;
-    const rerank_call& call = ev.call;
+    const parsed_request& call = ev.call;
     const std::vector<double> scores = score_documents(call.query, call.documents, opts.scoring);
     const std::size_t top_n = call.top_n.value_or(call.documents.size());
     const bool echo = !native || call.return_documents;

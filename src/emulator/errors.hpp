@@ -1,7 +1,7 @@
 // The refusals the emulator sends, with DashScope's codes and messages, and their bodies.
 #pragma once
 
-#include "emulator/rerank_call.hpp"
+#include "emulator/parsed_request.hpp"
 
 #include <rerank/dialect.hpp>
 

@@ -2,7 +2,7 @@
 // service performs, in its order. Pure (no I/O).
 #pragma once
 
-#include "emulator/rerank_call.hpp"
+#include "emulator/parsed_request.hpp"
 
 #include <rerank/dialect.hpp>
 #include <rerank/emulator/options.hpp>
@@ -31,7 +31,7 @@ struct evaluation {
     std::optional<rerank::dialect> route;
     /// The parsed body (null when it was not parsed or not JSON); `call` views into it.
     boost::json::value json;
-    rerank_call call;
+    parsed_request call;
     /// `call` holds a well-formed request of `route`'s dialect (which may still break a limit).
     bool call_parsed = false;
     /// `request_tokens` of the call, when parsed.

@@ -47,7 +47,7 @@ std::optional<api_error> read_documents(const json::object& o, std::string_view 
     return std::nullopt;
 }
 
-std::optional<api_error> read_parameters(const json::object& o, bool native, rerank_call& out) {
+std::optional<api_error> read_parameters(const json::object& o, bool native, parsed_request& out) {
     if (const json::value* v = o.if_contains("top_n")) {
         // 3.0 is a double in JSON: the real API wants an integer, so refuse it too.
         const bool positive =
@@ -74,7 +74,8 @@ std::optional<api_error> read_parameters(const json::object& o, bool native, rer
 
 } // namespace
 
-std::optional<api_error> parse_call(rerank::dialect d, const json::value& body, rerank_call& out) {
+std::optional<api_error> parse_call(rerank::dialect d, const json::value& body,
+                                    parsed_request& out) {
     if (!body.is_object())
         return invalid("The request body must be a JSON object.");
     const json::object& root = body.get_object();

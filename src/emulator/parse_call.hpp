@@ -1,7 +1,7 @@
 // Reads a rerank request's fields out of its JSON body, per dialect.
 #pragma once
 
-#include "emulator/rerank_call.hpp"
+#include "emulator/parsed_request.hpp"
 
 #include <rerank/dialect.hpp>
 
@@ -19,6 +19,6 @@ namespace rerank::emulator::detail {
 /// Returns the first problem as a 400 `InvalidParameter`; `out` then holds what was read so far.
 /// `out` views strings of `body`.
 std::optional<api_error> parse_call(rerank::dialect d, const boost::json::value& body,
-                                    rerank_call& out);
+                                    parsed_request& out);
 
 } // namespace rerank::emulator::detail

@@ -1,5 +1,7 @@
 #include "emulator/terms.hpp"
 
+#include "text/utf8.hpp"
+
 namespace rerank::emulator::detail {
 namespace {
 
@@ -7,25 +9,13 @@ bool is_ascii_alnum(unsigned char c) noexcept {
     return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
 
-// Length of the UTF-8 sequence starting at text[pos], or 1 when it is not a valid one (a stray
-// continuation byte, a truncated sequence): such bytes become one-byte terms of their own.
+// Length of the UTF-8 sequence starting at text[pos], or 1 when it is not a well-formed one (a
+// stray continuation byte, a truncated or overlong sequence): such bytes become one-byte terms
+// of their own.
 std::size_t code_point_length(std::string_view text, std::size_t pos) noexcept {
-    const auto lead = static_cast<unsigned char>(text[pos]);
-    std::size_t length = 1;
-    if ((lead & 0xE0) == 0xC0)
-        length = 2;
-    else if ((lead & 0xF0) == 0xE0)
-        length = 3;
-    else if ((lead & 0xF8) == 0xF0)
-        length = 4;
-    else
-        return 1;
-    if (pos + length > text.size())
-        return 1;
-    for (std::size_t i = 1; i < length; ++i)
-        if ((static_cast<unsigned char>(text[pos + i]) & 0xC0) != 0x80)
-            return 1;
-    return length;
+    const auto* const p = reinterpret_cast<const unsigned char*>(text.data()) + pos;
+    const std::size_t length = utf8::sequence_length(p, p + (text.size() - pos));
+    return length == 0 ? 1 : length;
 }
 
 } // namespace

@@ -7,7 +7,7 @@
 
 namespace rerank::emulator::detail {
 
-std::size_t request_tokens(const options& opts, const rerank_call& call) {
+std::size_t request_tokens(const options& opts, const parsed_request& call) {
     const auto count = [&](std::string_view text) {
         return opts.count_tokens ? opts.count_tokens(text) : exact_token_count(text);
     };
@@ -22,7 +22,7 @@ std::size_t request_tokens(const options& opts, const rerank_call& call) {
 }
 
 std::optional<api_error> validate_call(const options& opts, rerank::dialect d,
-                                       const rerank_call& call, std::size_t tokens) {
+                                       const parsed_request& call, std::size_t tokens) {
     if (std::find(opts.models.begin(), opts.models.end(), call.model) == opts.models.end())
         return model_not_found(d, call.model);
     if (call.query.empty())

@@ -1,7 +1,7 @@
 // The limits a well-formed rerank request must also respect, and its token count.
 #pragma once
 
-#include "emulator/rerank_call.hpp"
+#include "emulator/parsed_request.hpp"
 
 #include <rerank/dialect.hpp>
 #include <rerank/emulator/options.hpp>
@@ -16,13 +16,13 @@ namespace rerank::emulator::detail {
 /// tokens include `instruct` when one is sent (conservatively: the docs do not say) and every
 /// item counts at most `opts.max_item_tokens` (the service truncates longer ones silently).
 /// Uses `opts.count_tokens`, or `exact_token_count` when that is empty.
-std::size_t request_tokens(const options& opts, const rerank_call& call);
+std::size_t request_tokens(const options& opts, const parsed_request& call);
 
 /// Checks, in this order: the model is one of `opts.models` (404), the query and the documents
 /// are not empty (400 `BadRequest.EmptyInput`), at most `opts.max_documents` documents and
 /// `opts.max_request_tokens` tokens (400 `InvalidParameter`, with the real service's wording).
 /// `tokens` is `request_tokens(opts, call)`.
 std::optional<api_error> validate_call(const options& opts, rerank::dialect d,
-                                       const rerank_call& call, std::size_t tokens);
+                                       const parsed_request& call, std::size_t tokens);
 
 } // namespace rerank::emulator::detail

@@ -9,16 +9,14 @@
 
 namespace rerank::detail {
 
-/// One endpoint of the API: scheme, host and port identify its connection pool.
+/// One endpoint of the API: where a client connects (scheme, host, port) and what its requests
+/// name (Host header, base path).
 struct endpoint {
     bool tls = true;
     std::string host;        ///< host name or IP literal, without brackets
     std::string port;        ///< decimal port ("443" when the URL has none)
     std::string host_header; ///< value of the Host header ("host" or "host:port")
     std::string base_path;   ///< path of the base URL without a trailing slash ("/api/v1")
-
-    /// The key of the endpoint's pool.
-    std::string pool_key() const { return (tls ? "https://" : "http://") + host + ":" + port; }
 };
 
 /// Parses a base URL: `https://host[:port][/path]`, or `http://` (local servers). User info,

@@ -18,6 +18,7 @@
 // own NFC, so its pieces are the tokenizer's.
 #pragma once
 
+#include "text/utf8.hpp"
 #include "tokenizer/estimate_ascii.hpp"
 #include "tokenizer/estimate_nfc.hpp"
 #include "tokenizer/unicode_tables.hpp"
@@ -137,33 +138,11 @@ private:
         return (b & 0xC0) == 0x80;
     }
 
-    // Length of the well-formed sequence at p (*p >= 0x80, `avail` bytes left) as in Unicode
-    // table 3-7, and its code point; 0 when ill-formed.
-    static int sequence(const unsigned char* p, std::ptrdiff_t avail, char32_t& cp) noexcept {
-        const unsigned b0 = p[0];
-        if (b0 < 0xE0) {
-            if (b0 < 0xC2 || avail < 2 || (p[1] ^ 0x80u) >= 0x40)
-                return 0;
-            cp = ((b0 & 0x1Fu) << 6) | (p[1] ^ 0x80u);
-            return 2;
-        }
-        if (b0 < 0xF0) {
-            if (avail < 3 || ((p[1] ^ 0x80u) | (p[2] ^ 0x80u)) >= 0x40)
-                return 0;
-            cp = ((b0 & 0x0Fu) << 12) | ((p[1] ^ 0x80u) << 6) | (p[2] ^ 0x80u);
-            return cp >= 0x800 && cp - 0xD800 >= 0x800 ? 3 : 0; // not overlong, no surrogate
-        }
-        if (b0 > 0xF4 || avail < 4 || ((p[1] ^ 0x80u) | (p[2] ^ 0x80u) | (p[3] ^ 0x80u)) >= 0x40)
-            return 0;
-        cp = ((b0 & 0x07u) << 18) | ((p[1] ^ 0x80u) << 12) | ((p[2] ^ 0x80u) << 6) | (p[3] ^ 0x80u);
-        return cp >= 0x10000 && cp <= 0x10FFFF ? 4 : 0;
-    }
-
     // The code point at p (*p >= 0x80). An ill-formed sequence reads as one byte of class
     // `other` and sets bad_; so does (CheckNfc) a code point that may make NFC differ.
     code_point decode(const unsigned char* p) noexcept {
         char32_t cp = 0;
-        const int len = sequence(p, end_ - p, cp);
+        const int len = utf8::decode_multibyte(p, end_, cp);
         if (len == 0) {
             bad_ = true;
             return {cls::other, p + 1};
@@ -185,7 +164,7 @@ private:
                 --q;
             if (*q < 0x80)
                 before = *q;
-            else if (sequence(q, p - q, before) != p - q)
+            else if (utf8::decode_multibyte(q, p, before) != p - q)
                 return false;
         }
         return nfc_keeps(before, cp);

@@ -1,7 +1,7 @@
 #include "tokenizer/nfc.hpp"
 
+#include "text/utf8.hpp"
 #include "tokenizer/unicode_tables.hpp"
-#include "tokenizer/utf8.hpp"
 
 #include <algorithm>
 #include <cstdint>

@@ -10,11 +10,11 @@
 // prefix before it is returned.
 #include <rerank/qwen3_tokenizer.hpp>
 
+#include "text/utf8.hpp"
 #include "tokenizer/nfc.hpp"
 #include "tokenizer/pretokenizer.hpp"
 #include "tokenizer/text_walk.hpp"
 #include "tokenizer/tokenizer_model.hpp"
-#include "tokenizer/utf8.hpp"
 
 #include <algorithm>
 #include <optional>
@@ -29,7 +29,7 @@ namespace {
 struct offset_map {
     const std::vector<td::nfc_rewrite>* rewrites; // of the segment; empty when NFC kept it
     std::size_t segment_base;                     // offset of the segment in the repaired text
-    const std::vector<td::utf8::repair_point>* repairs;
+    const std::vector<utf8::repair_point>* repairs;
 
     // The original offset of normalised offset x, if x is a position where both texts line up.
     std::optional<std::size_t> original(std::size_t x) const {
@@ -46,14 +46,13 @@ struct offset_map {
             const td::nfc_rewrite& r = *(it - 1);
             in = r.input_end + (x - r.output_end);
         }
-        return td::utf8::original_offset(*repairs, segment_base + in);
+        return utf8::original_offset(*repairs, segment_base + in);
     }
 
     // The largest aligned code point boundary <= x of the normalised text `norm`.
     std::size_t floor_aligned(std::string_view norm, std::size_t x) const {
         for (;;) {
-            while (x > 0 && x < norm.size() &&
-                   !td::utf8::is_lead(static_cast<unsigned char>(norm[x])))
+            while (x > 0 && x < norm.size() && !utf8::is_lead(static_cast<unsigned char>(norm[x])))
                 --x;
             const auto it = std::upper_bound(
                 rewrites->begin(), rewrites->end(), x,
@@ -80,11 +79,11 @@ std::size_t qwen3_tokenizer::prefix_bytes(std::string_view utf8_text,
                                           std::size_t max_tokens) const {
     const td::tokenizer_model& m = *model_;
     thread_local std::string repaired_store;
-    thread_local std::vector<td::utf8::repair_point> repairs;
+    thread_local std::vector<utf8::repair_point> repairs;
     repairs.clear();
     std::string_view text = utf8_text;
-    if (td::utf8::well_formed_prefix(text) != text.size()) {
-        td::utf8::repair(text, repaired_store, &repairs);
+    if (!utf8::is_valid(text)) {
+        utf8::repair(text, repaired_store, &repairs);
         text = repaired_store;
     }
 
@@ -165,7 +164,7 @@ std::size_t qwen3_tokenizer::prefix_bytes(std::string_view utf8_text,
         if (!found)
             break;
         if (total + 1 > max_tokens) {
-            candidates.push_back(td::utf8::original_offset(repairs, match.begin));
+            candidates.push_back(utf8::original_offset(repairs, match.begin));
             break;
         }
         ++total;

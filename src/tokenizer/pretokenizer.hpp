@@ -9,8 +9,8 @@
 // contractions are ASCII case-insensitive and 's also matches 'ſ (U+017F, which folds to s).
 #pragma once
 
+#include "text/utf8.hpp"
 #include "tokenizer/unicode_tables.hpp"
-#include "tokenizer/utf8.hpp"
 
 #include <cstddef>
 #include <string_view>

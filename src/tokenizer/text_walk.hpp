@@ -2,10 +2,10 @@
 // pre-tokenizer pieces of the normalised text. Shared by count, encode and the estimator.
 #pragma once
 
+#include "text/utf8.hpp"
 #include "tokenizer/added_tokens.hpp"
 #include "tokenizer/nfc.hpp"
 #include "tokenizer/pretokenizer.hpp"
-#include "tokenizer/utf8.hpp"
 
 #include <cstdint>
 #include <string>
@@ -21,7 +21,7 @@ inline void release_if_large(std::string& scratch) {
 
 /// `text` when it is well-formed UTF-8, else its repaired copy in `scratch`.
 inline std::string_view well_formed(std::string_view text, std::string& scratch) {
-    if (utf8::well_formed_prefix(text) == text.size())
+    if (utf8::is_valid(text))
         return text;
     utf8::repair(text, scratch);
     return scratch;

@@ -1,8 +1,6 @@
 // plan_batches: oversized-item policies, impossible requests, unusable inputs.
 #include "fake_counter.hpp"
 
-#include "batch/truncate.hpp"
-
 #include <rerank/batch_plan.hpp>
 
 #include <boost/test/unit_test.hpp>
@@ -169,16 +167,6 @@ BOOST_AUTO_TEST_CASE(client_truncation_shrinks_the_body) {
     const planned cut = plan(req, with_policy(oversized_item_policy::client_truncates), fc2);
     BOOST_TEST(!cut.ec);
     BOOST_TEST(cut.plan.single_request());
-}
-
-BOOST_AUTO_TEST_CASE(utf8_floor_steps_back_to_a_character_start) {
-    const std::string s = "a\xC3\xA9\xE2\x82\xAC"; // a é €
-    BOOST_TEST(rerank::batching::utf8_floor(s, 0) == 0u);
-    BOOST_TEST(rerank::batching::utf8_floor(s, 2) == 1u);
-    BOOST_TEST(rerank::batching::utf8_floor(s, 3) == 3u);
-    BOOST_TEST(rerank::batching::utf8_floor(s, 5) == 3u);
-    BOOST_TEST(rerank::batching::utf8_floor(s, 6) == 6u);
-    BOOST_TEST(rerank::batching::utf8_floor(s, 99) == 6u);
 }
 
 // The brief's example: 5,600 tokens a request, a 4,000-token query.

@@ -1,7 +1,7 @@
 // plan_batches with the real Qwen3 counter, on the tokenizer's test corpus (English, CJK,
 // code, emoji, whitespace runs, texts past 4,000 tokens): every batch fits under exact counts.
-#include "batch/truncate.hpp"
 #include "support/paths.hpp"
+#include "text/utf8.hpp"
 
 #include <rerank/batch_plan.hpp>
 #include <rerank/qwen3_tokenizer.hpp>
@@ -109,7 +109,8 @@ BOOST_AUTO_TEST_CASE(fitting_request_is_not_tokenized) {
     request req;
     req.query = "how are rerank requests limited";
     for (std::size_t i = 0; i != 200; ++i)
-        req.documents.push_back(texts()[i].substr(0, batching::utf8_floor(texts()[i], 300)));
+        req.documents.push_back(
+            texts()[i].substr(0, rerank::utf8::floor_boundary(texts()[i], 300)));
     batch_plan plan;
     diagnostics diag;
     BOOST_TEST_REQUIRE(!plan_batches(req, limits{}, counting, plan, diag));

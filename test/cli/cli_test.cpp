@@ -1,7 +1,7 @@
 // The `rerank` command line: output format, exit codes, messages (a stable interface).
+#include "support/child_process.hpp"
 #include "support/emulator_fixture.hpp"
 #include "support/paths.hpp"
-#include "support/run_process.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
@@ -27,6 +27,17 @@ std::string cli_path() {
     return binary_path("src/cli/rerank");
 }
 
+// Each run of the CLI; a hung one is killed and fails its test.
+constexpr std::chrono::milliseconds limit = std::chrono::seconds(60);
+
+// The arguments as one line, for messages.
+std::string joined(const std::vector<std::string>& args) {
+    std::string line;
+    for (const auto& a : args)
+        line += (line.empty() ? "" : " ") + a;
+    return line;
+}
+
 struct cli_fixture {
     cli_fixture()
         : server(tls_emulator_options()) {
@@ -34,13 +45,14 @@ struct cli_fixture {
     }
 
     // The CLI against the emulator over TLS, documents on stdin, key in RERANK_TEST_KEY.
-    process_result rank(const std::string& extra, const std::string& key = "emulator-key",
-                        const std::string& docs = documents_jsonl) {
-        return run_process("RERANK_TEST_KEY=" + shell_quote(key) + " " + cli_path() +
-                               " --documents - --base-url " + server.base_url() +
-                               " --api-key-env RERANK_TEST_KEY --ca-file " + cert_path("ca.pem") +
-                               " " + extra,
-                           docs);
+    child_process::outcome rank(const std::vector<std::string>& extra,
+                                const std::string& key = "emulator-key",
+                                const std::string& docs = documents_jsonl) {
+        std::vector<std::string> argv = {cli_path(),        "--documents",     "-",
+                                         "--base-url",      server.base_url(), "--api-key-env",
+                                         "RERANK_TEST_KEY", "--ca-file",       cert_path("ca.pem")};
+        argv.insert(argv.end(), extra.begin(), extra.end());
+        return run_process(std::move(argv), {"RERANK_TEST_KEY=" + key}, limit, docs);
     }
     emulator::server server;
 };
@@ -50,8 +62,8 @@ struct cli_fixture {
 BOOST_FIXTURE_TEST_SUITE(cli, cli_fixture)
 
 BOOST_AUTO_TEST_CASE(prints_one_json_object_in_the_documented_order) {
-    auto r = rank("--query 'what is a rerank model' --top-n 3");
-    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto r = rank({"--query", "what is a rerank model", "--top-n", "3"});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
     BOOST_TEST(r.out.find(R"({"model":"qwen3-rerank","results":[{"index":)") == 0u, r.out);
     const auto usage = r.out.find(R"(],"usage":{"total_tokens":)");
     BOOST_TEST(usage != std::string::npos);
@@ -70,8 +82,8 @@ BOOST_AUTO_TEST_CASE(prints_one_json_object_in_the_documented_order) {
 }
 
 BOOST_AUTO_TEST_CASE(table_output_for_people) {
-    auto r = rank("--query 'what is a rerank model' --table");
-    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto r = rank({"--query", "what is a rerank model", "--table"});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
     BOOST_TEST(r.out.find("rank  index   score   document") == 0u);
     BOOST_TEST(r.out.find("A rerank model orders documents") != std::string::npos);
     BOOST_TEST(r.out.find("model qwen3-rerank, 1 request") != std::string::npos);
@@ -82,48 +94,47 @@ BOOST_AUTO_TEST_CASE(native_dialect_and_query_file) {
         std::string(std::getenv("TMPDIR") ? std::getenv("TMPDIR") : "/tmp") + "/rerank-cli-query-" +
         std::to_string(::getpid());
     { std::ofstream(query_file) << "what is a rerank model"; }
-    auto r = run_process("RERANK_TEST_KEY=emulator-key " + cli_path() +
-                             " --documents - --dialect dashscope-native --base-url " +
-                             server.base_url(dialect::dashscope_native) +
-                             " --api-key-env RERANK_TEST_KEY --ca-file " + cert_path("ca.pem") +
-                             " --query-file " + query_file,
-                         documents_jsonl);
+    auto r =
+        run_process({cli_path(), "--documents", "-", "--dialect", "dashscope-native", "--base-url",
+                     server.base_url(dialect::dashscope_native), "--api-key-env", "RERANK_TEST_KEY",
+                     "--ca-file", cert_path("ca.pem"), "--query-file", query_file},
+                    {"RERANK_TEST_KEY=emulator-key"}, limit, documents_jsonl);
     std::remove(query_file.c_str());
-    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
     BOOST_TEST(boost::json::parse(r.out).at("results").as_array().size() == 4u);
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_exits_2_and_sends_nothing) {
     struct row {
-        std::string args;
+        std::vector<std::string> args;
         std::string docs;
         std::string message;
     };
     const std::vector<row> rows = {
-        {"", documents_jsonl, "a query is required"},
-        {"--query q --top-n 0", documents_jsonl, "--top-n"},
-        {"--query q --top-n x", documents_jsonl, "--top-n"},
-        {"--query q --timeout -1", documents_jsonl, "--timeout"},
-        {"--query q --dialect openai", documents_jsonl, "--dialect"},
-        {"--query q --frobnicate", documents_jsonl, "unknown argument"},
-        {"--query q", "{\"text\": \"a\"}\n\n{\"text\": \"b\"}\n", "line 2: empty line"},
-        {"--query q", "{\"text\": \"a\"}\n{\"txt\": \"b\"}\n", "line 2"},
-        {"--query q", "{\"text\": \"a\"}\nnot json\n", "line 2: not valid JSON"},
-        {"--query ''", documents_jsonl, "query"},
-        {"--query q", "", "no documents"},
+        {{}, documents_jsonl, "a query is required"},
+        {{"--query", "q", "--top-n", "0"}, documents_jsonl, "--top-n"},
+        {{"--query", "q", "--top-n", "x"}, documents_jsonl, "--top-n"},
+        {{"--query", "q", "--timeout", "-1"}, documents_jsonl, "--timeout"},
+        {{"--query", "q", "--dialect", "openai"}, documents_jsonl, "--dialect"},
+        {{"--query", "q", "--frobnicate"}, documents_jsonl, "unknown argument"},
+        {{"--query", "q"}, "{\"text\": \"a\"}\n\n{\"text\": \"b\"}\n", "line 2: empty line"},
+        {{"--query", "q"}, "{\"text\": \"a\"}\n{\"txt\": \"b\"}\n", "line 2"},
+        {{"--query", "q"}, "{\"text\": \"a\"}\nnot json\n", "line 2: not valid JSON"},
+        {{"--query", ""}, documents_jsonl, "query"},
+        {{"--query", "q"}, "", "no documents"},
     };
     for (const auto& row : rows) {
         auto r = rank(row.args, "emulator-key", row.docs);
-        BOOST_TEST(r.exit_code == 2, row.args << " -> " << r.exit_code << " " << r.err);
-        BOOST_TEST(r.err.find(row.message) != std::string::npos, row.args << ": " << r.err);
+        BOOST_TEST(r.status == 2, joined(row.args) << " -> " << r.status << " " << r.err);
+        BOOST_TEST(r.err.find(row.message) != std::string::npos, joined(row.args) << ": " << r.err);
         BOOST_TEST(r.out.empty());
     }
     BOOST_TEST(server.stats().requests == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(api_errors_exit_3_with_a_one_line_message) {
-    auto r = rank("--query q --max-attempts 1", "sk-wrong-key");
-    BOOST_TEST(r.exit_code == 3);
+    auto r = rank({"--query", "q", "--max-attempts", "1"}, "sk-wrong-key");
+    BOOST_TEST(r.status == 3);
     BOOST_TEST(r.err.find("authentication_failed") != std::string::npos, r.err);
     BOOST_TEST(r.err.find("HTTP 401") != std::string::npos, r.err);
     BOOST_TEST(r.err.find("invalid_api_key") != std::string::npos, r.err);
@@ -133,24 +144,23 @@ BOOST_AUTO_TEST_CASE(api_errors_exit_3_with_a_one_line_message) {
 
     server.push_fault(emulator::fault::status(
         503, R"({"request_id":"r-9","code":"ModelUnavailable","message":"busy"})"));
-    r = rank("--query q --max-attempts 1");
-    BOOST_TEST(r.exit_code == 3);
+    r = rank({"--query", "q", "--max-attempts", "1"});
+    BOOST_TEST(r.status == 3);
     BOOST_TEST(r.err.find("server_error") != std::string::npos, r.err);
     BOOST_TEST(r.err.find("r-9") != std::string::npos, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(network_tls_and_timeouts_exit_4) {
     // No --ca-file: the emulator's certificate is not trusted.
-    auto r =
-        run_process("K=emulator-key " + cli_path() +
-                        " --documents - --query q --api-key-env K --base-url " + server.base_url(),
-                    documents_jsonl);
-    BOOST_TEST(r.exit_code == 4, r.err);
+    auto r = run_process({cli_path(), "--documents", "-", "--query", "q", "--api-key-env", "K",
+                          "--base-url", server.base_url()},
+                         {"K=emulator-key"}, limit, documents_jsonl);
+    BOOST_TEST(r.status == 4, r.err);
     BOOST_TEST(r.err.find("tls_failure") != std::string::npos, r.err);
 
     server.push_fault(emulator::fault::stall());
-    r = rank("--query q --timeout 0.5");
-    BOOST_TEST(r.exit_code == 4, r.err);
+    r = rank({"--query", "q", "--timeout", "0.5"});
+    BOOST_TEST(r.status == 4, r.err);
     BOOST_TEST(r.err.find("timeout") != std::string::npos, r.err);
 }
 
@@ -158,14 +168,14 @@ BOOST_AUTO_TEST_CASE(retries_are_reported_and_succeed) {
     server.push_fault(emulator::fault::status(
         503, R"({"request_id":"r-1","code":"ModelUnavailable","message":"busy"})",
         {{"Retry-After", "0"}}));
-    auto r = rank("--query q");
-    BOOST_TEST(r.exit_code == 0, r.err);
+    auto r = rank({"--query", "q"});
+    BOOST_TEST(r.status == 0, r.err);
     BOOST_TEST(server.stats().requests == 2u);
 }
 
 BOOST_AUTO_TEST_CASE(batching_flags_split_the_call) {
-    auto r = rank("--query 'rerank model' --max-documents 2 --concurrency 2");
-    BOOST_TEST_REQUIRE(r.exit_code == 0, r.err);
+    auto r = rank({"--query", "rerank model", "--max-documents", "2", "--concurrency", "2"});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
     auto json = boost::json::parse(r.out).as_object();
     BOOST_TEST(json.at("requests").as_int64() == 2);
     BOOST_TEST(json.at("results").as_array().size() == 4u);
@@ -179,11 +189,11 @@ BOOST_AUTO_TEST_SUITE(cli_tokens)
 BOOST_AUTO_TEST_CASE(counts_exactly_and_estimates_conservatively) {
     const std::string input =
         "{\"text\": \"Hello world\"}\n{\"text\": \"12345\"}\n\"你好，世界！\"\n";
-    auto exact = run_process(cli_path() + " tokens -", input);
-    BOOST_TEST_REQUIRE(exact.exit_code == 0, exact.err);
+    auto exact = run_process({cli_path(), "tokens", "-"}, {}, limit, input);
+    BOOST_TEST_REQUIRE(exact.status == 0, exact.err);
     BOOST_TEST(exact.out == "{\"n\":2}\n{\"n\":5}\n{\"n\":4}\n");
-    auto estimate = run_process(cli_path() + " tokens --estimate", input);
-    BOOST_TEST_REQUIRE(estimate.exit_code == 0, estimate.err);
+    auto estimate = run_process({cli_path(), "tokens", "--estimate"}, {}, limit, input);
+    BOOST_TEST_REQUIRE(estimate.status == 0, estimate.err);
     std::istringstream lines(estimate.out);
     std::string line;
     std::vector<long> bounds;
@@ -193,8 +203,8 @@ BOOST_AUTO_TEST_CASE(counts_exactly_and_estimates_conservatively) {
     BOOST_TEST(bounds[0] >= 2);
     BOOST_TEST(bounds[1] >= 5);
     BOOST_TEST(bounds[2] >= 4);
-    auto bad = run_process(cli_path() + " tokens /nonexistent.jsonl");
-    BOOST_TEST(bad.exit_code == 2);
+    auto bad = run_process({cli_path(), "tokens", "/nonexistent.jsonl"}, {}, limit);
+    BOOST_TEST(bad.status == 2);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -21,8 +21,11 @@ struct decode_outcome {
 
 inline decode_outcome decode(dialect d, std::string_view body, std::size_t documents,
                              std::optional<std::size_t> top_n = std::nullopt) {
+    // One decoder for every test, reused from body to body as the client reuses its own
+    // (rerank_call.cpp): what one body leaves in it must not leak into the next outcome.
+    static detail::response_decoder decoder;
     decode_outcome o;
-    o.ec = detail::decode_response(d, body, documents, top_n, o.out, o.diag);
+    o.ec = decoder.decode(d, body, documents, top_n, o.out, o.diag);
     return o;
 }
 

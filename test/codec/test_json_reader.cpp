@@ -261,7 +261,7 @@ void check_same(std::string_view text) {
     }
     // Not wanting string values changes nothing but their text, for valid UTF-8 input (whose
     // strings need no UTF-8 check).
-    if (is_valid_utf8(text)) {
+    if (rerank::utf8::is_valid(text)) {
         const outcome s = with_reader(text, false);
         BOOST_TEST_REQUIRE(s.ok == r.ok, "skipping changes the verdict on: " << text);
     }

@@ -1,8 +1,8 @@
 // Properties over random inputs: what encode writes, boost::json reads back unchanged; what a
 // server could answer, decode reads back unchanged.
 #include "codec/encode.hpp"
-#include "codec/utf8.hpp"
 #include "decode_support.hpp"
+#include "text/utf8.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
@@ -16,24 +16,6 @@ using rerank::dialect;
 using namespace rerank::detail;
 
 namespace {
-
-void append_utf8(std::string& out, std::uint32_t cp) {
-    if (cp < 0x80) {
-        out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-        out += static_cast<char>(0xC0 | (cp >> 6));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-        out += static_cast<char>(0xE0 | (cp >> 12));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (cp >> 18));
-        out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
-}
 
 class text_generator {
 public:
@@ -69,7 +51,7 @@ public:
                 cp = 0x20 + rng_() % 0x60;
                 break; // printable ASCII and DEL
             }
-            append_utf8(s, cp);
+            rerank::utf8::append(s, static_cast<char32_t>(cp));
         }
         return s;
     }
@@ -83,7 +65,7 @@ public:
         const auto* p = reinterpret_cast<const unsigned char*>(raw.data());
         const auto* end = p + raw.size();
         while (p != end) {
-            const std::size_t n = utf8_sequence_length(p, end);
+            const std::size_t n = rerank::utf8::sequence_length(p, end);
             if (n != 0)
                 s.append(reinterpret_cast<const char*>(p), n);
             p += n ? n : 1;
@@ -128,7 +110,7 @@ BOOST_AUTO_TEST_CASE(encode_then_parse_gives_the_inputs_back) {
             r.instruct = instruct;
         if (gen.pick(2))
             r.return_documents = gen.pick(2) == 0;
-        BOOST_TEST_REQUIRE(is_valid_utf8(query));
+        BOOST_TEST_REQUIRE(rerank::utf8::is_valid(query));
 
         for (dialect d : {dialect::dashscope, dialect::dashscope_native}) {
             encode_request(d, r, body);

@@ -26,27 +26,6 @@ std::chrono::milliseconds since(clock::time_point start) {
 
 } // namespace
 
-void run_bounded(const std::function<asio::awaitable<void>()>& scenario,
-                 std::chrono::milliseconds limit) {
-    asio::io_context io;
-    bool done = false;
-    std::exception_ptr failure;
-    asio::co_spawn(io, scenario(), [&](std::exception_ptr e) {
-        done = true;
-        failure = e;
-    });
-    io.run_for(limit);
-    if (failure)
-        std::rethrow_exception(failure);
-    if (!done)
-        BOOST_FAIL("the scenario did not finish within " << limit.count() << " ms");
-}
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    asio::steady_timer timer(co_await asio::this_coro::executor, d);
-    co_await timer.async_wait(use_tuple);
-}
-
 http::request<http::string_body> post_text(std::string_view target, std::string body,
                                            std::string_view key) {
     http::request<http::string_body> req{http::verb::post, target, 11};

@@ -1,7 +1,9 @@
-// A minimal raw HTTP(S) client and a bounded runner for the emulator's integration tests.
+// A minimal raw HTTP(S) client for the emulator's integration tests.
 #pragma once
 
 #include <rerank/emulator/server.hpp>
+
+#include "support/io_fixture.hpp"
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
@@ -31,12 +33,10 @@ inline constexpr std::string_view compatible_path = "/compatible-api/v1/reranks"
 inline constexpr std::string_view native_path = "/api/v1/services/rerank/text-rerank/text-rerank";
 inline constexpr std::string_view test_key = "emulator-key";
 
-/// Runs `scenario` on a fresh io_context for at most `limit` and rethrows what it threw; fails
-/// the test when it has not finished by then (so no test can hang).
-void run_bounded(const std::function<asio::awaitable<void>()>& scenario,
-                 std::chrono::milliseconds limit = 20s);
-
-asio::awaitable<void> sleep_for(std::chrono::milliseconds d);
+// Scenarios run with `io_fixture().run(...)`: a fresh io_context each, bounded in time, and
+// failed if they leave work behind.
+using rerank::test::io_fixture;
+using rerank::test::sleep_for;
 
 /// Waits (polling) until `condition()` holds or `limit` passes; returns whether it held.
 template <class Condition>

@@ -40,6 +40,9 @@ BOOST_AUTO_TEST_CASE(invalid_utf8_bytes_are_single_byte_terms) {
                              "b\xe4\xbd"; // a stray byte, then a truncated sequence
     const std::vector<std::string> expected{"a", "\xff", "b", "\xe4", "\xbd"};
     BOOST_TEST(split_terms(text) == expected, boost::test_tools::per_element());
+    // Overlong forms and surrogates are not code points either (strict UTF-8).
+    const std::vector<std::string> bytes{"\xc0", "\xaf", "\xed", "\xa0", "\x80"};
+    BOOST_TEST(split_terms("\xc0\xaf\xed\xa0\x80") == bytes, boost::test_tools::per_element());
 }
 
 BOOST_AUTO_TEST_CASE(empty_and_separator_only_texts_have_no_terms) {

@@ -25,7 +25,7 @@ const std::vector<std::string> fruit_docs{"The sky is blue.", "Apples are red fr
 
 exchange_result call(unsigned short port, http::request<http::string_body> request) {
     exchange_result result;
-    run_bounded(
+    io_fixture().run(
         [&]() -> asio::awaitable<void> { result = co_await one_shot(port, std::move(request)); });
     BOOST_REQUIRE_MESSAGE(!result.ec, "exchange failed: " << result.ec.message());
     return result;
@@ -217,7 +217,7 @@ BOOST_AUTO_TEST_CASE(https_with_the_test_ca) {
     asio::ssl::context tls = test_ca_context();
     for (const char* host : {"localhost", "127.0.0.1"}) {
         BOOST_TEST_CONTEXT(host) {
-            run_bounded([&]() -> asio::awaitable<void> {
+            io_fixture().run([&]() -> asio::awaitable<void> {
                 raw_client client(co_await asio::this_coro::executor, &tls, host);
                 const error_code ec = co_await client.connect(srv.port());
                 BOOST_REQUIRE_MESSAGE(!ec, ec.message());
@@ -244,7 +244,7 @@ BOOST_AUTO_TEST_CASE(the_other_test_certificates_fail_verification) {
             opts.tls_key_file = cert_path(std::string(name) + ".key");
             started_server srv(opts);
             asio::ssl::context tls = test_ca_context();
-            run_bounded([&]() -> asio::awaitable<void> {
+            io_fixture().run([&]() -> asio::awaitable<void> {
                 raw_client client(co_await asio::this_coro::executor, &tls, "localhost");
                 const error_code ec = co_await client.connect(srv.port());
                 BOOST_TEST(ec.failed());

@@ -26,7 +26,7 @@ BOOST_AUTO_TEST_CASE(stats_count_requests_paths_and_connections_and_keep_the_las
     s.start();
     BOOST_TEST(s.base_url() ==
                "http://127.0.0.1:" + std::to_string(s.port()) + "/compatible-api/v1");
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         raw_client a(co_await asio::this_coro::executor);
         BOOST_REQUIRE(!co_await a.connect(s.port()));
         BOOST_REQUIRE(!(co_await a.exchange(good())).ec);
@@ -52,7 +52,7 @@ BOOST_AUTO_TEST_CASE(stats_count_requests_paths_and_connections_and_keep_the_las
     BOOST_TEST(*find_header(st.last_request->headers, "x-dashscope-workspace") == "ws-1");
     BOOST_TEST(!find_header(st.last_request->headers, "x-absent"));
 
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         BOOST_TEST(co_await eventually([&] { return s.stats().connections_open == 0; }));
     });
     s.reset_stats();
@@ -76,7 +76,7 @@ BOOST_AUTO_TEST_CASE(concurrent_connections_are_served_at_once) {
             s.set_fault_hook([](const request_info&) { return fault::delay(300ms); });
             constexpr int clients = 6;
             int ok = 0;
-            run_bounded([&]() -> asio::awaitable<void> {
+            io_fixture().run([&]() -> asio::awaitable<void> {
                 auto ex = co_await asio::this_coro::executor;
                 for (int i = 0; i < clients; ++i)
                     asio::co_spawn(
@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(close_after_responses_closes_the_connection_after_n_answers
     opts.close_after_responses = 2;
     server s(opts);
     s.start();
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         raw_client client(co_await asio::this_coro::executor);
         BOOST_REQUIRE(!co_await client.connect(s.port()));
         auto r = co_await client.exchange(good());
@@ -128,7 +128,7 @@ BOOST_AUTO_TEST_CASE(close_after_responses_closes_the_connection_after_n_answers
 BOOST_AUTO_TEST_CASE(a_client_asking_to_close_gets_its_connection_closed) {
     server s{options{}};
     s.start();
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         raw_client client(co_await asio::this_coro::executor);
         BOOST_REQUIRE(!co_await client.connect(s.port()));
         auto req = good();
@@ -144,7 +144,7 @@ BOOST_AUTO_TEST_CASE(idle_close_after_closes_quiet_connections) {
     opts.idle_close_after = 500ms;
     server s(opts);
     s.start();
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         raw_client client(co_await asio::this_coro::executor);
         BOOST_REQUIRE(!co_await client.connect(s.port()));
         // Requests within the idle time keep the connection.
@@ -163,7 +163,7 @@ BOOST_AUTO_TEST_CASE(idle_close_after_closes_quiet_connections) {
 BOOST_AUTO_TEST_CASE(garbage_instead_of_http_ends_the_connection) {
     server s{options{}};
     s.start();
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         raw_client client(co_await asio::this_coro::executor);
         BOOST_REQUIRE(!co_await client.connect(s.port()));
         BOOST_REQUIRE(!co_await client.write("\x16\x03\x01 this is not HTTP\r\n\r\n"));
@@ -179,7 +179,7 @@ BOOST_AUTO_TEST_CASE(stop_is_idempotent_and_refuses_new_connections) {
     const unsigned short port = s.port();
     s.stop();
     s.stop();
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         raw_client client(co_await asio::this_coro::executor);
         BOOST_TEST((co_await client.connect(port)).failed());
     });

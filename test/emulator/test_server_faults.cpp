@@ -31,7 +31,7 @@ struct fault_fixture {
     raw_read raw_exchange(std::chrono::milliseconds limit = 3s) {
         raw_read result;
         const std::string request = good_text();
-        run_bounded([&]() -> asio::awaitable<void> {
+        io_fixture().run([&]() -> asio::awaitable<void> {
             raw_client client(co_await asio::this_coro::executor);
             BOOST_REQUIRE(!co_await client.connect(port()));
             BOOST_REQUIRE(!co_await client.write(request));
@@ -43,7 +43,7 @@ struct fault_fixture {
     exchange_result exchange(http::request<http::string_body> request,
                              std::chrono::milliseconds limit = 5s) {
         exchange_result result;
-        run_bounded([&]() -> asio::awaitable<void> {
+        io_fixture().run([&]() -> asio::awaitable<void> {
             result = co_await one_shot(port(), std::move(request), limit);
         });
         return result;
@@ -157,7 +157,7 @@ BOOST_AUTO_TEST_CASE(stall_never_answers_until_the_client_leaves) {
     s.push_fault(fault::stall());
     const std::string request = good_text();
     const auto normal = good();
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         raw_client client(co_await asio::this_coro::executor);
         BOOST_REQUIRE(!co_await client.connect(port()));
         BOOST_REQUIRE(!co_await client.write(request));
@@ -179,7 +179,7 @@ BOOST_AUTO_TEST_CASE(stall_never_answers_until_the_client_leaves) {
 BOOST_AUTO_TEST_CASE(stop_ends_stalled_connections) {
     s.push_fault(fault::stall());
     const std::string request = good_text();
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         raw_client client(co_await asio::this_coro::executor);
         BOOST_REQUIRE(!co_await client.connect(port()));
         BOOST_REQUIRE(!co_await client.write(request));
@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(slow_drip_sends_the_normal_answer_slowly) {
     request << closing;
     const std::string text = request.str();
     raw_read raw;
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         raw_client client(co_await asio::this_coro::executor);
         BOOST_REQUIRE(!co_await client.connect(port()));
         BOOST_REQUIRE(!co_await client.write(text));
@@ -257,7 +257,7 @@ BOOST_AUTO_TEST_CASE(the_hook_sees_each_request_and_decides_its_fault) {
     });
     s.push_fault(fault::status(429)); // the queue comes first, the hook is not asked
 
-    run_bounded([&]() -> asio::awaitable<void> {
+    io_fixture().run([&]() -> asio::awaitable<void> {
         raw_client client(co_await asio::this_coro::executor);
         BOOST_REQUIRE(!co_await client.connect(port()));
         auto r = co_await client.exchange(good());

@@ -1,9 +1,10 @@
 #include "examples/http_post.hpp"
 
+#include "support/io_fixture.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
-#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
@@ -66,17 +67,36 @@ net::awaitable<void> exchange(unsigned short port, http::request<http::string_bo
     out.body = std::move(res.body());
 }
 
-// Runs every exchange at once on a fresh io_context; the replies in the requests' order.
+// Runs every exchange at once with io_fixture (a fresh io_context; the test fails if they hang
+// past `limit` or leave work behind); the replies in the requests' order. Each exchange's own
+// `limit` expires first and becomes its reply's error.
 std::vector<http_reply> run_all(unsigned short port,
                                 std::vector<http::request<http::string_body>> requests,
                                 std::chrono::milliseconds limit,
                                 const std::function<void()>* hang_up = nullptr) {
-    net::io_context ioc;
     std::vector<http_reply> replies(requests.size());
-    for (std::size_t i = 0; i < requests.size(); ++i)
-        net::co_spawn(ioc, exchange(port, std::move(requests[i]), limit, hang_up, replies[i]),
-                      net::detached);
-    ioc.run();
+    io_fixture().run(
+        [&]() -> net::awaitable<void> {
+            const auto executor = co_await net::this_coro::executor;
+            std::size_t running = requests.size();
+            std::exception_ptr failure;
+            // Cancelled when the last exchange ends: what this coroutine waits on.
+            net::steady_timer all_done(executor, net::steady_timer::time_point::max());
+            for (std::size_t i = 0; i < requests.size(); ++i)
+                net::co_spawn(executor,
+                              exchange(port, std::move(requests[i]), limit, hang_up, replies[i]),
+                              [&](std::exception_ptr e) {
+                                  if (e && !failure)
+                                      failure = e;
+                                  if (--running == 0)
+                                      all_done.cancel();
+                              });
+            if (running != 0)
+                co_await all_done.async_wait(as_tuple(use_awaitable));
+            if (failure)
+                std::rethrow_exception(failure);
+        },
+        limit + std::chrono::seconds(5));
     return replies;
 }
 

@@ -1,6 +1,6 @@
 // examples/basic: ranks four documents through the emulator and prints the ranking.
-#include "examples/child_process.hpp"
 #include "examples/example_fixture.hpp"
+#include "support/child_process.hpp"
 
 #include <boost/test/unit_test.hpp>
 

@@ -1,6 +1,6 @@
 // examples/batch_job: ranks a JSON Lines file, reports bad records, and resumes.
-#include "examples/child_process.hpp"
 #include "examples/example_fixture.hpp"
+#include "support/child_process.hpp"
 
 #include "support/paths.hpp"
 

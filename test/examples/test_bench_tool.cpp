@@ -1,7 +1,7 @@
 // rerank-bench against the emulator: the JSON report's fields, the table, the open loop,
 // error classes and exit statuses.
-#include "examples/child_process.hpp"
 #include "examples/example_fixture.hpp"
+#include "support/child_process.hpp"
 
 #include "support/emulator_fixture.hpp"
 #include "support/paths.hpp"

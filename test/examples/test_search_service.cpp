@@ -1,8 +1,8 @@
 // examples/search_service: POST /search through one shared client on four threads, deadlines
 // passed through, and cancellation when the caller hangs up.
-#include "examples/child_process.hpp"
 #include "examples/example_fixture.hpp"
 #include "examples/http_post.hpp"
+#include "support/child_process.hpp"
 
 #include <rerank/emulator/fault.hpp>
 

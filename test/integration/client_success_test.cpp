@@ -148,7 +148,7 @@ BOOST_AUTO_TEST_CASE(coroutine_convenience_returns_and_throws) {
         bool thrown = false;
         try {
             co_await c.rerank(req);
-        } catch (const rerank::error& e) {
+        } catch (const rerank::error_with_diagnostics& e) {
             thrown = true;
             BOOST_TEST(e.code() == errc::invalid_request);
             BOOST_TEST(!e.diagnostics().client_message.empty());

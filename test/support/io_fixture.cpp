@@ -1,6 +1,9 @@
 #include "support/io_fixture.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <exception>
@@ -28,6 +31,11 @@ void io_fixture::run(std::function<boost::asio::awaitable<void>()> body,
     ioc.run_for(std::chrono::seconds(5));
     BOOST_TEST_INFO("work was left on the io_context after the test finished");
     BOOST_TEST(ioc.stopped());
+}
+
+boost::asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d) {
+    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, d);
+    co_await timer.async_wait(boost::asio::use_awaitable);
 }
 
 } // namespace rerank::test

@@ -1,4 +1,5 @@
-// Runs a test's coroutine on a fresh io_context and fails the test if it hangs or leaves work.
+// Runs a test's coroutine on a fresh io_context and fails the test if it hangs or leaves work;
+// and the pause such coroutines take.
 #pragma once
 
 #include <boost/asio/awaitable.hpp>
@@ -18,5 +19,8 @@ struct io_fixture {
     void run(std::function<boost::asio::awaitable<void>()> body,
              std::chrono::milliseconds limit = std::chrono::seconds(60));
 };
+
+/// Waits `d` on a steady timer of the calling coroutine's executor (throws when cancelled).
+boost::asio::awaitable<void> sleep_for(std::chrono::steady_clock::duration d);
 
 } // namespace rerank::test

@@ -4,12 +4,12 @@
 #include "corpus.hpp"
 #include "estimate_text.hpp"
 
+#include "text/utf8.hpp"
 #include "tokenizer/estimate_nfc.hpp"
 #include "tokenizer/estimate_pieces.hpp"
 #include "tokenizer/nfc.hpp"
 #include "tokenizer/pretokenizer.hpp"
 #include "tokenizer/text_walk.hpp"
-#include "tokenizer/utf8.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -114,7 +114,7 @@ BOOST_AUTO_TEST_CASE(text_the_check_passes_is_its_own_nfc) {
         if (bad)
             continue;
         ++passed;
-        BOOST_TEST_REQUIRE(td::utf8::well_formed_prefix(text) == text.size());
+        BOOST_TEST_REQUIRE(rerank::utf8::is_valid(text));
         passed_not_inert += td::find_non_inert(text) != text.size();
         if (nfc_of(text) != text && ++wrong < 10)
             BOOST_ERROR("text #" << i << " passed the check but NFC changes it");

@@ -177,7 +177,7 @@ BOOST_AUTO_TEST_CASE(bound_equals_the_reference_and_never_undercounts_on_generat
         const std::size_t b = rerank::qwen3_token_upper_bound(text);
         const std::size_t r = reference_upper_bound(text);
         const std::size_t n = tok.count(text);
-        ill_formed += td::utf8::well_formed_prefix(text) != text.size();
+        ill_formed += !rerank::utf8::is_valid(text);
         long_texts += text.size() > 8192;
         if (b < n && ++below < 10)
             BOOST_ERROR("text #" << i << ": bound " << b << " < count " << n);

@@ -5,7 +5,7 @@
 // 4 KiB windows), mixed at random.
 #pragma once
 
-#include "tokenizer/utf8.hpp"
+#include "text/utf8.hpp"
 
 #include <cstddef>
 #include <random>
@@ -35,7 +35,7 @@ private:
     std::string_view one_of(const std::string_view (&options)[N]) {
         return options[pick(N)];
     }
-    void cp(std::string& s, char32_t c) { tokenizer_detail::utf8::append(s, c); }
+    void cp(std::string& s, char32_t c) { utf8::append(s, c); }
     void letters(std::string& s, char32_t first, std::size_t count, std::size_t max_len) {
         for (std::size_t n = 1 + pick(max_len); n-- > 0;)
             cp(s, first + static_cast<char32_t>(pick(count)));

@@ -5,11 +5,11 @@
 #include <rerank/qwen3_tokenizer.hpp>
 #include <rerank/token_estimate.hpp>
 
+#include "text/utf8.hpp"
 #include "tokenizer/bpe.hpp"
 #include "tokenizer/estimate_tables.hpp"
 #include "tokenizer/pretokenizer.hpp"
 #include "tokenizer/tokenizer_access.hpp"
-#include "tokenizer/utf8.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -61,7 +61,7 @@ private:
     void add(std::string& s, char32_t cp) {
         if (cp >= 0xD800 && cp <= 0xDFFF)
             cp = 0xFFFD;
-        td::utf8::append(s, cp);
+        rerank::utf8::append(s, cp);
     }
     std::string random_code_points() {
         std::string s;
@@ -169,8 +169,8 @@ BOOST_AUTO_TEST_CASE(bound_count_encode_prefix_on_random_text) {
             const std::size_t cut = tok.prefix_bytes(text, k);
             // (ill-formed text is cut at the boundaries of its U+FFFD replacements instead)
             const bool boundary = cut == text.size() ||
-                                  td::utf8::is_lead(static_cast<unsigned char>(text[cut])) ||
-                                  td::utf8::well_formed_prefix(text) != text.size();
+                                  rerank::utf8::is_lead(static_cast<unsigned char>(text[cut])) ||
+                                  !rerank::utf8::is_valid(text);
             const std::size_t got = tok.count(std::string_view(text).substr(0, cut));
             if (cut > text.size() || got > k || (n <= k && cut != text.size()) || !boundary) {
                 ++failures;
@@ -266,7 +266,7 @@ BOOST_AUTO_TEST_CASE(prefix_bytes_is_close_to_the_best_prefix) {
             std::size_t best = 0, best_count = 0;
             for (std::size_t at = 0; at <= t.text.size(); ++at) {
                 if (at < t.text.size() &&
-                    !td::utf8::is_lead(static_cast<unsigned char>(t.text[at])))
+                    !rerank::utf8::is_lead(static_cast<unsigned char>(t.text[at])))
                     continue;
                 const std::size_t n = tok.count(std::string_view(t.text).substr(0, at));
                 if (n <= k) {

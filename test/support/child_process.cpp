@@ -1,9 +1,10 @@
-#include "examples/child_process.hpp"
+#include "support/child_process.hpp"
 
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -51,12 +52,20 @@ int milliseconds_until(clock::time_point deadline) {
 
 } // namespace
 
-child_process::child_process(std::vector<std::string> argv, std::vector<std::string> env) {
+child_process::child_process(std::vector<std::string> argv, std::vector<std::string> env,
+                             const std::string& input) {
     int out[2], err[2];
     if (::pipe2(out, O_CLOEXEC) != 0 || ::pipe2(err, O_CLOEXEC) != 0)
         throw std::runtime_error("pipe failed");
+    // stdin is an in-memory file holding all of `input`: unlike a pipe, it never blocks the test
+    // while the child writes instead of reading.
+    const int in = ::memfd_create("child-stdin", MFD_CLOEXEC);
+    if (in < 0 || ::write(in, input.data(), input.size()) != static_cast<ssize_t>(input.size()) ||
+        ::lseek(in, 0, SEEK_SET) != 0)
+        throw std::runtime_error("cannot prepare the child's stdin");
     posix_spawn_file_actions_t actions;
     posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in, STDIN_FILENO);
     posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
     posix_spawn_file_actions_adddup2(&actions, err[1], STDERR_FILENO);
     auto environment = merged_environment(env);
@@ -65,6 +74,7 @@ child_process::child_process(std::vector<std::string> argv, std::vector<std::str
     const int rc =
         ::posix_spawn(&pid_, argv.at(0).c_str(), &actions, nullptr, args.data(), envp.data());
     posix_spawn_file_actions_destroy(&actions);
+    ::close(in);
     ::close(out[1]);
     ::close(err[1]);
     out_fd_ = out[0];
@@ -164,8 +174,8 @@ child_process::outcome child_process::wait(std::chrono::milliseconds limit) {
 }
 
 child_process::outcome run_process(std::vector<std::string> argv, std::vector<std::string> env,
-                                   std::chrono::milliseconds limit) {
-    return child_process(std::move(argv), std::move(env)).wait(limit);
+                                   std::chrono::milliseconds limit, const std::string& input) {
+    return child_process(std::move(argv), std::move(env), input).wait(limit);
 }
 
 } // namespace rerank::test

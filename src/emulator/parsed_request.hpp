@@ -9,9 +9,9 @@
 
 namespace rerank::emulator::detail {
 
-/// The fields of a rerank request, in either dialect. The views point into the parsed JSON
-/// body and live as long as it does.
-struct rerank_call {
+/// The emulator's parsed view of a rerank request, in either dialect. The views point into the
+/// parsed JSON body and live as long as it does.
+struct parsed_request {
     std::string_view model;
     std::string_view query;
     std::vector<std::string_view> documents;

@@ -4,7 +4,7 @@
 // (too short, too long, overlong, surrogate, too large, two continuations); the bytes 2 and 3
 // after a 3- or 4-byte lead must be continuations. It says only valid or not: on failure the
 // scalar validator finds the offset.
-#include "codec/utf8_simd.hpp"
+#include "text/utf8_simd.hpp"
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
@@ -12,7 +12,7 @@
 #include <cstdint>
 #include <cstring>
 
-namespace rerank::detail {
+namespace rerank::utf8 {
 namespace {
 
 #define RERANK_AVX2 __attribute__((target("avx2")))
@@ -112,7 +112,7 @@ RERANK_AVX2 inline void check_block(avx2_state& st, __m256i input) {
 
 } // namespace
 
-RERANK_AVX2 bool is_valid_utf8_avx2(std::string_view text) noexcept {
+RERANK_AVX2 bool is_valid_avx2(std::string_view text) noexcept {
     avx2_state st{_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
     const char* p = text.data();
     const char* const end = p + text.size();
@@ -127,22 +127,22 @@ RERANK_AVX2 bool is_valid_utf8_avx2(std::string_view text) noexcept {
     return _mm256_testz_si256(error, error) != 0;
 }
 
-bool utf8_avx2_available() noexcept {
+bool avx2_available() noexcept {
     static const bool available = __builtin_cpu_supports("avx2");
     return available;
 }
 
-} // namespace rerank::detail
+} // namespace rerank::utf8
 
 #else
 
-namespace rerank::detail {
-bool is_valid_utf8_avx2(std::string_view) noexcept {
+namespace rerank::utf8 {
+bool is_valid_avx2(std::string_view) noexcept {
     return false;
 }
-bool utf8_avx2_available() noexcept {
+bool avx2_available() noexcept {
     return false;
 }
-} // namespace rerank::detail
+} // namespace rerank::utf8
 
 #endif

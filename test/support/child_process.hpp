@@ -1,5 +1,5 @@
 // Runs one of the project's programs as a child process, with hard time limits: the tests of
-// the examples and of rerank-bench drive the real binaries.
+// the examples, of rerank-bench, of the rerank CLI and of rerank-emulator drive the real binaries.
 #pragma once
 
 #include <sys/types.h>
@@ -17,8 +17,10 @@ namespace rerank::test {
 class child_process {
 public:
     /// Starts `argv[0]` with `argv`, the test's environment plus `env` ("NAME=value"; a name
-    /// given here replaces the inherited one). Throws std::runtime_error if it cannot start.
-    explicit child_process(std::vector<std::string> argv, std::vector<std::string> env = {});
+    /// given here replaces the inherited one), and `input` as all of its stdin (never the test's
+    /// own). Throws std::runtime_error if it cannot start.
+    explicit child_process(std::vector<std::string> argv, std::vector<std::string> env = {},
+                           const std::string& input = {});
     ~child_process();
     child_process(const child_process&) = delete;
     child_process& operator=(const child_process&) = delete;
@@ -58,8 +60,8 @@ private:
     std::string err_;
 };
 
-/// Starts a program and waits for it: `child_process(argv, env).wait(limit)`.
+/// Starts a program and waits for it: `child_process(argv, env, input).wait(limit)`.
 child_process::outcome run_process(std::vector<std::string> argv, std::vector<std::string> env,
-                                   std::chrono::milliseconds limit);
+                                   std::chrono::milliseconds limit, const std::string& input = {});
 
 } // namespace rerank::test
