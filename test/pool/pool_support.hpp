@@ -4,6 +4,7 @@
 
 #include "integration/call_helpers.hpp"
 #include "support/emulator_fixture.hpp"
+#include "support/io_fixture.hpp"
 
 #include <rerank/client.hpp>
 #include <rerank/emulator/emulator.hpp>
@@ -77,11 +78,6 @@ inline boost::asio::awaitable<bool> wait_until(std::function<bool()> done,
         co_await timer.async_wait(boost::asio::use_awaitable);
     }
     co_return done();
-}
-
-inline boost::asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
-    boost::asio::steady_timer timer(co_await boost::asio::this_coro::executor, d);
-    co_await timer.async_wait(boost::asio::use_awaitable);
 }
 
 /// Milliseconds since `start`, for messages and bounds.
