@@ -80,14 +80,4 @@ std::size_t encoded_size(rerank::dialect d, const wire_request& req) noexcept {
     return sink.size();
 }
 
-std::size_t encoded_size_upper_bound(const wire_request& req) noexcept {
-    constexpr std::size_t worst_escape = 6; // \u00XX
-    std::size_t text =
-        req.model.size() + req.query.size() + (req.instruct ? req.instruct->size() : 0);
-    std::size_t bound = max_fixed_bytes + worst_escape * text;
-    for (const std::string& doc : req.documents)
-        bound += worst_escape * doc.size() + 3;
-    return bound;
-}
-
 } // namespace rerank::detail

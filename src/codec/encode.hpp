@@ -43,9 +43,4 @@ void append_request(rerank::dialect d, const wire_request& req, std::string& out
 /// escape, at a fraction of the cost of encoding.
 std::size_t encoded_size(rerank::dialect d, const wire_request& req) noexcept;
 
-/// A bound on the encoded size in either dialect, from string lengths only (every byte counted as
-/// a 6-byte `\u00XX` escape): O(number of documents), no scan. When it is under a body-size
-/// limit, the body fits without calling `encoded_size`.
-std::size_t encoded_size_upper_bound(const wire_request& req) noexcept;
-
 } // namespace rerank::detail
