@@ -14,7 +14,16 @@ scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRERANK_WARNINGS_AS_ERRORS=ON >/dev/null
 cmake --build "$build"
 echo "== built in $(($(date +%s) - start)) s"
-ctest --test-dir "$build" --output-on-failure --timeout 900
+# Tests must clean up after themselves: they run with $TMPDIR a fresh directory that has to be
+# empty afterwards.
+tests_tmp=$(mktemp -d)
+TMPDIR=$tests_tmp ctest --test-dir "$build" --output-on-failure --timeout 900
+if [ -n "$(ls -A "$tests_tmp")" ]; then
+    echo "tests left files in \$TMPDIR:" >&2
+    ls -lAR "$tests_tmp" >&2
+    exit 1
+fi
+rmdir "$tests_tmp"
 echo "== release tests done after $(($(date +%s) - start)) s"
 
 if [ "${RERANK_SKIP_SANITIZERS:-0}" != 1 ]; then

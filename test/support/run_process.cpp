@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <stdexcept>
 #include <sys/wait.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace rerank::test {
@@ -24,10 +26,19 @@ std::string shell_quote(const std::string& text) {
 
 process_result run_process(const std::string& command, const std::string& input, int seconds) {
     namespace fs = std::filesystem;
-    const fs::path dir = fs::temp_directory_path() / ("rerank-test-" + std::to_string(::getpid()));
-    fs::create_directories(dir);
-    static int counter = 0;
-    const std::string stem = (dir / std::to_string(counter++)).string();
+    // The process's input and outputs live in a directory of their own, removed on return
+    // (scripts/test.sh fails when tests leave anything in $TMPDIR).
+    std::string pattern = (fs::temp_directory_path() / "rerank-test-XXXXXX").string();
+    if (!::mkdtemp(pattern.data()))
+        throw std::runtime_error("mkdtemp failed");
+    struct remove_on_return {
+        fs::path dir;
+        ~remove_on_return() {
+            std::error_code ignored;
+            fs::remove_all(dir, ignored);
+        }
+    } const guard{pattern};
+    const std::string stem = (guard.dir / "process").string();
     { std::ofstream(stem + ".in", std::ios::binary) << input; }
     const std::string line = "timeout " + std::to_string(seconds) + " /bin/sh -c " +
                              shell_quote(command) + " < " + stem + ".in > " + stem + ".out 2> " +
@@ -37,8 +48,6 @@ process_result run_process(const std::string& command, const std::string& input,
     result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
     result.out = read_file(stem + ".out");
     result.err = read_file(stem + ".err");
-    for (const char* ext : {".in", ".out", ".err"})
-        fs::remove(stem + ext);
     return result;
 }
 
