@@ -4,6 +4,7 @@
 # tests), then the pool, retry and cancellation tests under ASan+UBSan and TSan
 # (scripts/run-sanitizers.sh). This is what CI runs (.ci/run).
 #   RERANK_SKIP_SANITIZERS=1 scripts/test.sh   # the Release part only
+#   JOBS=N scripts/test.sh                      # N parallel compilations (default: cores)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -12,7 +13,7 @@ start=$(date +%s)
 
 scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRERANK_WARNINGS_AS_ERRORS=ON >/dev/null
-cmake --build "$build"
+cmake --build "$build" -j "${JOBS:-$(nproc)}"
 echo "== built in $(($(date +%s) - start)) s"
 # Tests must clean up after themselves: they run with $TMPDIR a fresh directory that has to be
 # empty afterwards.
