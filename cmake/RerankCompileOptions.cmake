@@ -2,7 +2,11 @@
 add_library(rerank_compile_options INTERFACE)
 target_compile_options(rerank_compile_options INTERFACE
     $<$<CXX_COMPILER_ID:GNU,Clang>:-Wall -Wextra -Wpedantic>
-    $<$<AND:$<CXX_COMPILER_ID:GNU,Clang>,$<BOOL:${RERANK_WARNINGS_AS_ERRORS}>>:-Werror>)
+    $<$<AND:$<CXX_COMPILER_ID:GNU,Clang>,$<BOOL:${RERANK_WARNINGS_AS_ERRORS}>>:-Werror>
+    # In a unity build every source is #included by a generated file, so GCC takes the
+    # coroutine frames and lambdas of a .cpp for types of a header and warns that they have
+    # internal linkage. Targets compiled one file at a time keep the warning.
+    $<$<AND:$<CXX_COMPILER_ID:GNU>,$<BOOL:$<TARGET_PROPERTY:UNITY_BUILD>>>:-Wno-subobject-linkage>)
 if(RERANK_SANITIZE)
     target_compile_options(rerank_compile_options INTERFACE
         -fsanitize=${RERANK_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)

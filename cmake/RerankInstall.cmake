@@ -2,8 +2,18 @@
 include(GNUInstallDirs)
 include(CMakePackageConfigHelpers)
 
-install(DIRECTORY include/rerank DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS rerank rerank_compile_options EXPORT rerankTargets
+# The emulator's headers (include/rerank/emulator/) go with its library only:
+# RERANK_INSTALL_EMULATOR installs both, as rerank::emulator.
+option(RERANK_INSTALL_EMULATOR "Install the emulator library (rerank::emulator) and its headers" OFF)
+set(installed_targets rerank rerank_compile_options)
+if(RERANK_INSTALL_EMULATOR AND TARGET rerank_emulator)
+    list(APPEND installed_targets rerank_emulator)
+    set_target_properties(rerank_emulator PROPERTIES EXPORT_NAME emulator)
+    install(DIRECTORY include/rerank DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+else()
+    install(DIRECTORY include/rerank DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} PATTERN emulator EXCLUDE)
+endif()
+install(TARGETS ${installed_targets} EXPORT rerankTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
     RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}

@@ -3,6 +3,8 @@
 
 #include <rerank/batch_plan.hpp>
 
+#include <boost/test/unit_test.hpp>
+
 #include <cstddef>
 #include <set>
 #include <string>
@@ -62,5 +64,24 @@ public:
 private:
     std::set<std::pair<const char*, std::size_t>> counted_;
 };
+
+/// What plan_batches made of a request.
+struct planned {
+    batch_plan plan;
+    error_code ec;
+    diagnostics diag;
+};
+
+/// plan_batches with `fc`'s counter (without its upper bound or prefix function when asked);
+/// checks that no text was counted exactly twice and that a refused request has no batches.
+inline planned plan(const request& req, const limits& lim, fake_counter& fc, bool with_bound = true,
+                    bool with_prefix = true) {
+    planned p;
+    p.ec = plan_batches(req, lim, fc.counter(with_bound, with_prefix), p.plan, p.diag);
+    BOOST_TEST(fc.repeated_exact == 0u);
+    if (p.ec)
+        BOOST_TEST(p.plan.batches.empty());
+    return p;
+}
 
 } // namespace rerank::test

@@ -14,6 +14,8 @@ using rerank::batch_plan;
 using rerank::limits;
 using rerank::request;
 using rerank::test::fake_counter;
+using rerank::test::plan;
+using rerank::test::planned;
 
 namespace {
 
@@ -43,19 +45,6 @@ std::vector<std::size_t> uniform(std::size_t total, std::size_t per_batch) {
     if (total % per_batch)
         out.push_back(total % per_batch);
     return out;
-}
-
-struct planned {
-    batch_plan plan;
-    rerank::error_code ec;
-    rerank::diagnostics diag;
-};
-
-planned plan(const request& req, const limits& lim, fake_counter& fc, bool with_bound = true) {
-    planned p;
-    p.ec = rerank::plan_batches(req, lim, fc.counter(with_bound), p.plan, p.diag);
-    BOOST_TEST(fc.repeated_exact == 0u);
-    return p;
 }
 
 limits with_margin(double margin) {

@@ -14,23 +14,10 @@ using rerank::limits;
 using rerank::oversized_item_policy;
 using rerank::request;
 using rerank::test::fake_counter;
+using rerank::test::plan;
+using rerank::test::planned;
 
 namespace {
-
-struct planned {
-    batch_plan plan;
-    rerank::error_code ec;
-    rerank::diagnostics diag;
-};
-
-planned plan(const request& req, const limits& lim, fake_counter& fc, bool with_prefix = true) {
-    planned p;
-    p.ec = rerank::plan_batches(req, lim, fc.counter(true, with_prefix), p.plan, p.diag);
-    BOOST_TEST(fc.repeated_exact == 0u);
-    if (p.ec)
-        BOOST_TEST(p.plan.batches.empty());
-    return p;
-}
 
 std::string repeat(std::string_view unit, std::size_t times) {
     std::string s;
@@ -118,7 +105,7 @@ void check_client_truncation(bool with_prefix) {
     req.query = repeat("\xE2\x82\xAC", 8000);
     req.documents[2] = repeat("\xE2\x82\xAC", 8000);
     const planned p =
-        plan(req, with_policy(oversized_item_policy::client_truncates), fc, with_prefix);
+        plan(req, with_policy(oversized_item_policy::client_truncates), fc, true, with_prefix);
     BOOST_TEST(!p.ec);
     BOOST_TEST(p.plan.single_request());
     BOOST_TEST(p.plan.query_bytes.value() == 15999u);

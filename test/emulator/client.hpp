@@ -11,6 +11,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/value.hpp>
@@ -19,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <tuple>
 
 namespace rerank::emulator::test {
 
@@ -98,6 +100,9 @@ public:
 
 private:
     beast::tcp_stream& tcp();
+    asio::awaitable<error_code> read_response(http::response_parser<http::string_body>& parser);
+    asio::awaitable<std::tuple<error_code, std::size_t>> read_some(asio::mutable_buffer into);
+    asio::awaitable<error_code> write_all(std::string_view bytes);
 
     asio::any_io_executor ex_;
     asio::ssl::context* tls_;

@@ -9,7 +9,7 @@
 
 using namespace rerank;
 using namespace rerank::detail;
-using kind = http_exchange::action::kind;
+using action_kind = http_exchange::action::kind;
 
 namespace {
 
@@ -37,12 +37,12 @@ struct scripted_exchange {
     http_exchange::action run(std::string_view response, std::size_t chunk,
                               ending end = ending::none) {
         auto next = exchange.start(request, limits, diag);
-        BOOST_TEST_REQUIRE((next.what == kind::write));
+        BOOST_TEST_REQUIRE((next.what == action_kind::write));
         BOOST_TEST(std::string_view(static_cast<const char*>(next.out.data()), next.out.size()) ==
                    request);
         next = exchange.on_written();
         std::size_t at = 0;
-        while (next.what == kind::read) {
+        while (next.what == action_kind::read) {
             BOOST_TEST_REQUIRE(next.in.size() != 0u);
             if (at == response.size()) {
                 if (end == ending::none)
@@ -71,7 +71,7 @@ BOOST_AUTO_TEST_CASE(content_length_response_in_every_split) {
     for (std::size_t chunk = 1; chunk <= response.size(); ++chunk) {
         scripted_exchange s;
         const auto end = s.run(response, chunk);
-        BOOST_TEST_REQUIRE((end.what == kind::done), "chunk " << chunk);
+        BOOST_TEST_REQUIRE((end.what == action_kind::done), "chunk " << chunk);
         BOOST_TEST(s.body() == body);
         const auto& m = s.exchange.message();
         BOOST_TEST(m.status == 200u);
@@ -94,14 +94,14 @@ BOOST_AUTO_TEST_CASE(the_rest_of_a_known_length_body_is_read_in_place) {
     std::memcpy(next.in.data(), response.data(), head);
     next = s.exchange.on_read(head);
     // ...and the machine asks for the whole body at once, in the message's own buffer.
-    BOOST_TEST_REQUIRE((next.what == kind::read));
+    BOOST_TEST_REQUIRE((next.what == action_kind::read));
     BOOST_TEST(next.in.size() == body.size());
     BOOST_TEST(static_cast<const char*>(next.in.data()) == s.exchange.message().body.view().data());
     std::memcpy(next.in.data(), body.data(), 60000);
     next = s.exchange.on_read(60000);
     BOOST_TEST(next.in.size() == 40000u);
     std::memcpy(next.in.data(), body.data() + 60000, 40000);
-    BOOST_TEST((s.exchange.on_read(40000).what == kind::done));
+    BOOST_TEST((s.exchange.on_read(40000).what == action_kind::done));
     BOOST_TEST(s.body() == body);
 }
 
@@ -110,7 +110,7 @@ BOOST_AUTO_TEST_CASE(chunked_response) {
                                  "5\r\nhello\r\n7;ext=1\r\n, world\r\n0\r\n\r\n";
     for (std::size_t chunk : {1u, 3u, 17u, 4096u}) {
         scripted_exchange s;
-        BOOST_TEST_REQUIRE((s.run(response, chunk).what == kind::done));
+        BOOST_TEST_REQUIRE((s.run(response, chunk).what == action_kind::done));
         BOOST_TEST(s.body() == "hello, world");
         BOOST_TEST(s.exchange.leaves_connection_reusable());
     }
@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(interim_responses_come_before_the_final_one) {
                                  ok_response("{}");
     for (std::size_t chunk : {1u, 7u, 4096u}) {
         scripted_exchange s;
-        BOOST_TEST_REQUIRE((s.run(response, chunk).what == kind::done));
+        BOOST_TEST_REQUIRE((s.run(response, chunk).what == action_kind::done));
         BOOST_TEST(s.exchange.message().status == 200u);
         BOOST_TEST(s.body() == "{}");
     }
@@ -135,7 +135,7 @@ BOOST_AUTO_TEST_CASE(interim_responses_are_bounded) {
         response += "HTTP/1.1 100 Continue\r\n\r\n";
     response += ok_response("{}");
     const auto end = s.run(response, 4096);
-    BOOST_TEST((end.what == kind::fail));
+    BOOST_TEST((end.what == action_kind::fail));
     BOOST_TEST((end.error == errc::bad_response));
     BOOST_TEST(s.diag.client_message == "more than 8 interim (1xx) responses");
 }
@@ -153,7 +153,7 @@ BOOST_AUTO_TEST_CASE(what_ends_a_connection) {
     };
     for (const row& r : rows) {
         scripted_exchange s;
-        BOOST_TEST_REQUIRE((s.run(r.response, 4096).what == kind::done), r.name);
+        BOOST_TEST_REQUIRE((s.run(r.response, 4096).what == action_kind::done), r.name);
         BOOST_TEST(!s.exchange.leaves_connection_reusable(), r.name);
     }
 }
@@ -180,7 +180,7 @@ BOOST_AUTO_TEST_CASE(head_over_the_limit) {
     for (std::size_t chunk : {1u, 100u, 4096u, 20000u}) {
         scripted_exchange s;
         const auto end = s.run(response, chunk);
-        BOOST_TEST((end.what == kind::fail));
+        BOOST_TEST((end.what == action_kind::fail));
         BOOST_TEST((end.error == errc::bad_response));
         BOOST_TEST(s.diag.client_message.find("larger than 16384 bytes") != std::string::npos,
                    s.diag.client_message);
@@ -192,7 +192,7 @@ BOOST_AUTO_TEST_CASE(an_endless_chunk_header_is_bounded) {
         "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=" + std::string(100000, 'e');
     scripted_exchange s;
     const auto end = s.run(response, 4096);
-    BOOST_TEST((end.what == kind::fail));
+    BOOST_TEST((end.what == action_kind::fail));
     BOOST_TEST((end.error == errc::bad_response));
 }
 
@@ -209,7 +209,7 @@ BOOST_AUTO_TEST_CASE(a_body_delimited_by_the_end_of_stream) {
     const std::string response = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"a\":1}";
     scripted_exchange orderly;
     BOOST_TEST_REQUIRE(
-        (orderly.run(response, 5, scripted_exchange::ending::orderly).what == kind::done));
+        (orderly.run(response, 5, scripted_exchange::ending::orderly).what == action_kind::done));
     BOOST_TEST(orderly.body() == "{\"a\":1}");
     BOOST_TEST(!orderly.exchange.leaves_connection_reusable());
 
@@ -255,13 +255,13 @@ BOOST_AUTO_TEST_CASE(io_errors_name_their_phase) {
 
 BOOST_AUTO_TEST_CASE(one_machine_serves_exchange_after_exchange) {
     scripted_exchange s;
-    BOOST_TEST_REQUIRE(
-        (s.run(ok_response("{\"first\":1}", "x-request-id: one\r\n"), 4096).what == kind::done));
-    BOOST_TEST_REQUIRE((s.run(ok_response("{}"), 3).what == kind::done));
+    BOOST_TEST_REQUIRE((s.run(ok_response("{\"first\":1}", "x-request-id: one\r\n"), 4096).what ==
+                        action_kind::done));
+    BOOST_TEST_REQUIRE((s.run(ok_response("{}"), 3).what == action_kind::done));
     BOOST_TEST(s.body() == "{}");
     BOOST_TEST(s.exchange.message().request_id.empty());
     BOOST_TEST_REQUIRE(
-        (s.run("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n", 4096).what == kind::done));
+        (s.run("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n", 4096).what == action_kind::done));
     BOOST_TEST(s.exchange.message().status == 503u);
 }
 

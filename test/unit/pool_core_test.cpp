@@ -30,8 +30,8 @@ struct fake_connection {
 };
 
 using core = pool_core<fake_connection>;
-using kind = core::checkout::kind;
-using outcome = core::waiter::outcome;
+using checkout_kind = core::checkout::kind;
+using waiter_outcome = core::waiter::outcome;
 
 struct pool_fixture {
     pool_options options() {
@@ -49,9 +49,9 @@ struct pool_fixture {
     // A call checks out a connection, opening one when the core says so.
     std::unique_ptr<fake_connection> get() {
         auto c = pool.try_checkout(now);
-        if (c.what == kind::reuse)
+        if (c.what == checkout_kind::reuse)
             return std::move(c.conn);
-        BOOST_TEST_REQUIRE((c.what == kind::connect));
+        BOOST_TEST_REQUIRE((c.what == checkout_kind::connect));
         pool.connected(true, false);
         return std::make_unique<fake_connection>(next_id++);
     }
@@ -74,7 +74,7 @@ BOOST_AUTO_TEST_CASE(opens_lazily_and_never_above_the_maximum) {
     auto a = get();
     auto b = get();
     check_gauges(2, 0, 0);
-    BOOST_TEST((pool.try_checkout(now).what == kind::wait));
+    BOOST_TEST((pool.try_checkout(now).what == checkout_kind::wait));
     BOOST_TEST(stats().connections_created == 2u);
     BOOST_TEST(stats().handshakes_full == 2u);
 }
@@ -87,7 +87,7 @@ BOOST_AUTO_TEST_CASE(reuses_the_warmest_idle_connection_first) {
     BOOST_TEST(pool.release(std::move(b), now) == nullptr);
     check_gauges(2, 2, 0);
     auto c = pool.try_checkout(now);
-    BOOST_TEST_REQUIRE((c.what == kind::reuse));
+    BOOST_TEST_REQUIRE((c.what == checkout_kind::reuse));
     BOOST_TEST(c.conn->id == 2);
     BOOST_TEST(c.conn->probes == 0); // idle under check_idle_after: no system call
     BOOST_TEST(stats().connections_reused == 1u);
@@ -98,19 +98,19 @@ BOOST_AUTO_TEST_CASE(waiting_calls_are_served_first_in_first_out) {
     auto a = get();
     auto b = get();
     core::waiter first, second;
-    BOOST_TEST((pool.try_checkout(now).what == kind::wait));
+    BOOST_TEST((pool.try_checkout(now).what == checkout_kind::wait));
     pool.enqueue(first);
-    BOOST_TEST((pool.try_checkout(now).what == kind::wait));
+    BOOST_TEST((pool.try_checkout(now).what == checkout_kind::wait));
     pool.enqueue(second);
     check_gauges(2, 0, 2);
 
     BOOST_TEST(pool.release(std::move(b), now) == &first);
-    BOOST_TEST((first.state == outcome::handed_connection));
+    BOOST_TEST((first.state == waiter_outcome::handed_connection));
     BOOST_TEST(pool.take_handed(first)->id == 2);
     check_gauges(2, 0, 1);
 
     BOOST_TEST(pool.release(std::move(a), now) == &second);
-    BOOST_TEST((second.state == outcome::handed_connection));
+    BOOST_TEST((second.state == waiter_outcome::handed_connection));
     check_gauges(2, 0, 0);
 }
 
@@ -122,7 +122,7 @@ BOOST_AUTO_TEST_CASE(a_closed_connection_frees_its_slot_for_the_next_waiter) {
     pool.enqueue(w);
     a->keep_alive = false; // Connection: close, or an error
     BOOST_TEST(pool.release(std::move(a), now) == &w);
-    BOOST_TEST((w.state == outcome::may_connect));
+    BOOST_TEST((w.state == waiter_outcome::may_connect));
     check_gauges(2, 0, 0);                        // the slot is the waiter's now
     BOOST_TEST(pool.give_back_slot() == nullptr); // ...which it gives up (connect failed)
     check_gauges(1, 0, 0);
@@ -130,12 +130,12 @@ BOOST_AUTO_TEST_CASE(a_closed_connection_frees_its_slot_for_the_next_waiter) {
 
 BOOST_AUTO_TEST_CASE(a_failed_connect_lets_the_next_waiter_try) {
     auto a = get();
-    BOOST_TEST((pool.try_checkout(now).what == kind::connect)); // second slot, connecting
+    BOOST_TEST((pool.try_checkout(now).what == checkout_kind::connect)); // second slot, connecting
     core::waiter w;
     pool.try_checkout(now);
     pool.enqueue(w);
     BOOST_TEST(pool.give_back_slot() == &w);
-    BOOST_TEST((w.state == outcome::may_connect));
+    BOOST_TEST((w.state == waiter_outcome::may_connect));
     check_gauges(2, 0, 0);
 }
 
@@ -150,7 +150,7 @@ BOOST_AUTO_TEST_CASE(a_call_that_leaves_the_line_is_not_served) {
     pool.leave(gone); // its deadline passed, or it was cancelled
     check_gauges(2, 0, 1);
     BOOST_TEST(pool.release(std::move(a), now) == &stays);
-    BOOST_TEST((gone.state == outcome::waiting));
+    BOOST_TEST((gone.state == waiter_outcome::waiting));
     BOOST_TEST(pool.release(std::move(b), now) == nullptr);
     check_gauges(2, 1, 0);
 }
@@ -160,7 +160,7 @@ BOOST_AUTO_TEST_CASE(idle_connections_expire) {
     pool.release(std::move(a), now);
     now += 30s; // idle_timeout
     auto c = pool.try_checkout(now);
-    BOOST_TEST((c.what == kind::connect));
+    BOOST_TEST((c.what == checkout_kind::connect));
     BOOST_TEST(stats().closed_by_peer == 0u); // expired, not closed by the server
     check_gauges(1, 0, 0);
 }
@@ -181,13 +181,13 @@ BOOST_AUTO_TEST_CASE(the_server_close_check_runs_only_past_check_idle_after) {
     pool.release(std::move(a), now);
     now += 50ms;
     auto early = pool.try_checkout(now);
-    BOOST_TEST_REQUIRE((early.what == kind::reuse)); // not looked at: idle only 50 ms
+    BOOST_TEST_REQUIRE((early.what == checkout_kind::reuse)); // not looked at: idle only 50 ms
     BOOST_TEST(early.conn->probes == 0);
     pool.release(std::move(early.conn), now);
 
     now += 100ms;
     auto late = pool.try_checkout(now);
-    BOOST_TEST((late.what == kind::connect)); // found closed, discarded, a new one instead
+    BOOST_TEST((late.what == checkout_kind::connect)); // found closed, discarded, a new one instead
     BOOST_TEST(stats().closed_by_peer == 1u);
     check_gauges(1, 0, 0);
 }
@@ -206,7 +206,7 @@ BOOST_AUTO_TEST_CASE(close_idle_closes_only_idle_ones) {
     pool.release(std::move(a), now);
     pool.close_idle();
     check_gauges(1, 0, 0);
-    BOOST_TEST((pool.try_checkout(now).what == kind::connect));
+    BOOST_TEST((pool.try_checkout(now).what == checkout_kind::connect));
 }
 
 // Random operations against a model: whatever happens, the gauges say exactly what the pool
@@ -222,9 +222,9 @@ BOOST_AUTO_TEST_CASE(gauges_follow_any_sequence_of_steps) {
         case 0:
         case 1: { // a call wants a connection
             auto c = pool.try_checkout(now);
-            if (c.what == kind::reuse)
+            if (c.what == checkout_kind::reuse)
                 in_use.push_back(std::move(c.conn));
-            else if (c.what == kind::connect)
+            else if (c.what == checkout_kind::connect)
                 ++connecting;
             else {
                 waiting.push_back(std::make_unique<core::waiter>());
@@ -237,7 +237,7 @@ BOOST_AUTO_TEST_CASE(gauges_follow_any_sequence_of_steps) {
                 --connecting;
                 if (rng() % 4 == 0) {
                     if (auto* w = pool.give_back_slot())
-                        BOOST_TEST((w->state == outcome::may_connect));
+                        BOOST_TEST((w->state == waiter_outcome::may_connect));
                 } else {
                     pool.connected(false, false);
                     in_use.push_back(std::make_unique<fake_connection>(next_id++));
@@ -254,7 +254,7 @@ BOOST_AUTO_TEST_CASE(gauges_follow_any_sequence_of_steps) {
             }
             break;
         case 4: // a waiting call leaves the line
-            if (!waiting.empty() && waiting.front()->state == outcome::waiting) {
+            if (!waiting.empty() && waiting.front()->state == waiter_outcome::waiting) {
                 pool.leave(*waiting.front());
                 waiting.erase(waiting.begin());
             }
@@ -262,9 +262,9 @@ BOOST_AUTO_TEST_CASE(gauges_follow_any_sequence_of_steps) {
         case 5: // woken waiters act on their outcome
             for (auto it = waiting.begin(); it != waiting.end();) {
                 auto& w = **it;
-                if (w.state == outcome::handed_connection)
+                if (w.state == waiter_outcome::handed_connection)
                     in_use.push_back(pool.take_handed(w));
-                else if (w.state == outcome::may_connect)
+                else if (w.state == waiter_outcome::may_connect)
                     ++connecting;
                 else {
                     ++it;
@@ -277,7 +277,7 @@ BOOST_AUTO_TEST_CASE(gauges_follow_any_sequence_of_steps) {
         const auto s = stats();
         std::size_t served_not_acted = 0;
         for (auto& w : waiting)
-            served_not_acted += w->state != outcome::waiting ? 1 : 0;
+            served_not_acted += w->state != waiter_outcome::waiting ? 1 : 0;
         BOOST_TEST_REQUIRE(s.open == in_use.size() + s.idle + connecting + served_not_acted);
         BOOST_TEST_REQUIRE(s.open <= 2u);
         BOOST_TEST_REQUIRE(s.in_use == s.open - s.idle);

@@ -10,7 +10,7 @@
 using namespace rerank;
 using namespace rerank::detail;
 using namespace std::chrono_literals;
-using kind = next_step::kind;
+using step_kind = next_step::kind;
 using stop_reason = call_control::stop_reason;
 using time_point = std::chrono::steady_clock::time_point;
 
@@ -65,9 +65,9 @@ struct scripted_request {
             next_step step =
                 decide_next_step(cls, facts, progress, {rules, budget, now, deadline, jitter});
             steps.push_back(step);
-            if (step.what == kind::wait_then_send)
+            if (step.what == step_kind::wait_then_send)
                 now += step.wait;
-            if (step.what == kind::done || step.what == kind::fail)
+            if (step.what == step_kind::done || step.what == step_kind::fail)
                 return step;
         }
         BOOST_FAIL("the script ran out before the request ended");
@@ -173,7 +173,7 @@ BOOST_AUTO_TEST_SUITE(next_step_after_an_attempt)
 BOOST_AUTO_TEST_CASE(success_is_done_and_refills_the_budget) {
     scripted_request r;
     r.budget.on_failure();
-    BOOST_TEST((r.run({{attempt_facts{}, {}}}) == next_step{kind::done, 0ms, {}}));
+    BOOST_TEST((r.run({{attempt_facts{}, {}}}) == next_step{step_kind::done, 0ms, {}}));
     BOOST_TEST(r.budget.tokens() == 9.1, boost::test_tools::tolerance(1e-9));
 }
 
@@ -183,7 +183,7 @@ BOOST_AUTO_TEST_CASE(transient_failures_back_off_with_jitter_then_succeed) {
                              {no_answer(errc::connection_failed), {}},
                              {answered(502, errc::server_error), {}},
                              {attempt_facts{}, {}}});
-    BOOST_TEST((step.what == kind::done));
+    BOOST_TEST((step.what == step_kind::done));
     BOOST_TEST_REQUIRE(r.steps.size() == 4u);
     BOOST_TEST(r.steps[0].wait.count() == 250);
     BOOST_TEST(r.steps[1].wait.count() == 500);
@@ -198,14 +198,14 @@ BOOST_AUTO_TEST_CASE(attempts_run_out) {
     const auto step = r.run({{answered(500, errc::server_error), {}},
                              {answered(500, errc::server_error), {}},
                              {answered(500, errc::server_error), {}}});
-    BOOST_TEST((step == next_step{kind::fail, 0ms, errc::server_error}));
+    BOOST_TEST((step == next_step{step_kind::fail, 0ms, errc::server_error}));
     BOOST_TEST(r.steps.size() == 3u);
 }
 
 BOOST_AUTO_TEST_CASE(one_attempt_means_no_retries) {
     scripted_request r;
     r.rules = policy(1);
-    BOOST_TEST((r.run({{answered(503, errc::server_error), {}}}).what == kind::fail));
+    BOOST_TEST((r.run({{answered(503, errc::server_error), {}}}).what == step_kind::fail));
     BOOST_TEST(r.elapsed().count() == 0);
 }
 
@@ -229,7 +229,7 @@ BOOST_AUTO_TEST_CASE(a_wait_that_reaches_the_deadline_fails_at_once) {
     attempt_facts throttled = answered(429, errc::rate_limited);
     throttled.server_wait = 1500ms;
     const auto step = r.run({{throttled, {}}});
-    BOOST_TEST((step == next_step{kind::fail, 0ms, errc::rate_limited}));
+    BOOST_TEST((step == next_step{step_kind::fail, 0ms, errc::rate_limited}));
     BOOST_TEST(r.elapsed().count() == 0); // no waiting for a failure known in advance
 }
 
@@ -237,8 +237,8 @@ BOOST_AUTO_TEST_CASE(stale_connection_goes_again_at_once_once_even_without_retri
     scripted_request r;
     r.rules = policy(1);
     const auto stale = no_answer(errc::connection_failed, true, true);
-    BOOST_TEST((r.run({{stale, {}}, {attempt_facts{}, {}}}).what == kind::done));
-    BOOST_TEST((r.steps[0] == next_step{kind::send_now, 0ms, {}}));
+    BOOST_TEST((r.run({{stale, {}}, {attempt_facts{}, {}}}).what == step_kind::done));
+    BOOST_TEST((r.steps[0] == next_step{step_kind::send_now, 0ms, {}}));
     BOOST_TEST(r.budget.tokens() == 10.0); // free: no token spent, no attempt counted
     BOOST_TEST(r.progress.counted_attempts == 1u);
 
@@ -246,7 +246,7 @@ BOOST_AUTO_TEST_CASE(stale_connection_goes_again_at_once_once_even_without_retri
     scripted_request twice;
     twice.rules = policy(1);
     const auto step = twice.run({{stale, {}}, {stale, {}}});
-    BOOST_TEST((step == next_step{kind::fail, 0ms, errc::connection_failed}));
+    BOOST_TEST((step == next_step{step_kind::fail, 0ms, errc::connection_failed}));
 }
 
 BOOST_AUTO_TEST_CASE(permanent_and_too_large_fail_at_once_and_spend_the_budget) {
@@ -255,7 +255,7 @@ BOOST_AUTO_TEST_CASE(permanent_and_too_large_fail_at_once_and_spend_the_budget) 
           no_answer(errc::tls_failure), no_answer(errc::timeout)}) {
         scripted_request r;
         const auto step = r.run({{facts, {}}});
-        BOOST_TEST((step == next_step{kind::fail, 0ms, facts.ec}));
+        BOOST_TEST((step == next_step{step_kind::fail, 0ms, facts.ec}));
         BOOST_TEST(r.budget.tokens() == 9.0);
     }
 }
@@ -266,7 +266,7 @@ BOOST_AUTO_TEST_CASE(stopped_attempts_fail_with_the_stop_reason_and_spend_nothin
         scripted_request r;
         attempt_facts f = no_answer(errc::cancelled);
         f.stop = why;
-        BOOST_TEST((r.run({{f, {}}}) == next_step{kind::fail, 0ms, expected}));
+        BOOST_TEST((r.run({{f, {}}}) == next_step{step_kind::fail, 0ms, expected}));
         BOOST_TEST(r.budget.tokens() == 10.0);
     }
 }
@@ -284,7 +284,7 @@ BOOST_AUTO_TEST_CASE(an_empty_budget_stops_retries_across_requests) {
     }
     scripted_request r;
     r.budget = shared;
-    BOOST_TEST((r.run({{answered(503, errc::server_error), {}}}).what == kind::fail));
+    BOOST_TEST((r.run({{answered(503, errc::server_error), {}}}).what == step_kind::fail));
 }
 
 // The fault matrix's retry rows (test/pool/fault_matrix_test.cpp runs them against the
@@ -321,7 +321,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          4,
          60s,
          30s,
-         kind::done,
+         step_kind::done,
          {},
          2,
          1000ms},
@@ -330,7 +330,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          4,
          60s,
          30s,
-         kind::done,
+         step_kind::done,
          {},
          2,
          2000ms},
@@ -340,7 +340,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          4,
          60s,
          30s,
-         kind::done,
+         step_kind::done,
          {},
          2,
          3000ms},
@@ -349,7 +349,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          4,
          60s,
          30s,
-         kind::done,
+         step_kind::done,
          {},
          2,
          300ms},
@@ -358,7 +358,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          4,
          60s,
          400ms,
-         kind::done,
+         step_kind::done,
          {},
          2,
          400ms},
@@ -367,7 +367,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          4,
          60s,
          30s,
-         kind::fail,
+         step_kind::fail,
          errc::quota_exceeded,
          1,
          0ms},
@@ -376,7 +376,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          4,
          60s,
          30s,
-         kind::fail,
+         step_kind::fail,
          errc::server_error,
          4,
          1750ms},
@@ -385,7 +385,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          1,
          60s,
          30s,
-         kind::fail,
+         step_kind::fail,
          errc::server_error,
          1,
          0ms},
@@ -394,7 +394,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          4,
          60s,
          30s,
-         kind::fail,
+         step_kind::fail,
          errc::server_error,
          1,
          0ms},
@@ -403,7 +403,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          4,
          60s,
          30s,
-         kind::fail,
+         step_kind::fail,
          errc::connection_failed,
          4,
          1750ms},
@@ -412,7 +412,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          1,
          60s,
          30s,
-         kind::done,
+         step_kind::done,
          {},
          2,
          0ms},
@@ -421,7 +421,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          1,
          60s,
          30s,
-         kind::fail,
+         step_kind::fail,
          errc::connection_failed,
          2,
          0ms},
@@ -430,7 +430,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          4,
          1s,
          60s,
-         kind::fail,
+         step_kind::fail,
          errc::server_error,
          1,
          0ms},
@@ -442,7 +442,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          10,
          800ms,
          30s,
-         kind::fail,
+         step_kind::fail,
          errc::server_error,
          3,
          600ms},

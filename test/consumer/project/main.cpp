@@ -1,6 +1,11 @@
 // Builds and links against the installed library; validates a request without any network.
-#include <rerank/client.hpp>
-#include <rerank/qwen3_tokenizer.hpp>
+// Includes the umbrella header, and checks the emulator's headers are installed with the
+// emulator library (RERANK_INSTALL_EMULATOR) and only with it.
+#include <rerank/rerank.hpp>
+
+#if __has_include(<rerank/emulator/emulator.hpp>) != defined(RERANK_CONSUMER_EMULATOR)
+#error "the emulator's headers are installed if and only if the emulator library is"
+#endif
 
 #include <boost/asio/io_context.hpp>
 

@@ -1,0 +1,20 @@
+# cmake -DINCLUDE_DIR=<include> -P check_umbrella.cmake: <rerank/rerank.hpp> includes every
+# header of include/rerank/ and none of include/rerank/emulator/.
+file(STRINGS ${INCLUDE_DIR}/rerank/rerank.hpp lines REGEX "^#include <rerank/.*>")
+set(included)
+foreach(line ${lines})
+    string(REGEX REPLACE "^#include <(.*)>.*" "\\1" header "${line}")
+    list(APPEND included ${header})
+endforeach()
+file(GLOB headers RELATIVE ${INCLUDE_DIR} ${INCLUDE_DIR}/rerank/*.hpp)
+list(REMOVE_ITEM headers rerank/rerank.hpp)
+set(missing ${headers})
+list(REMOVE_ITEM missing ${included})
+set(emulator ${included})
+list(FILTER emulator INCLUDE REGEX "^rerank/emulator/")
+if(missing OR emulator)
+    message(FATAL_ERROR "rerank/rerank.hpp must include every client header (missing: ${missing}) "
+                        "and none of the emulator's (included: ${emulator})")
+endif()
+list(LENGTH headers count)
+message(STATUS "rerank/rerank.hpp includes all ${count} client headers")
