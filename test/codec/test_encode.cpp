@@ -103,7 +103,7 @@ BOOST_AUTO_TEST_CASE(upper_bound_holds_for_worst_case_text) {
         std::string out;
         encode_request(d, r, out);
         BOOST_TEST(encoded_size(d, r) == out.size());
-        }
+    }
 }
 
 BOOST_AUTO_TEST_CASE(reuses_the_buffer) {
