@@ -5,6 +5,7 @@
 #include <boost/beast/http/error.hpp>
 
 #include <string>
+#include <string_view>
 
 namespace rerank::detail {
 
@@ -40,13 +41,47 @@ http_exchange::action http_exchange::on_written() {
     return read_more();
 }
 
+namespace {
+
+// Whether `pending` (what a chunked body's parser has not taken) starts the last chunk
+// ("0" [ext] CRLF, then the trailer section): Beast 1.81 takes neither a chunk-size line nor the
+// trailers before they are complete, and the two have different limits.
+bool starts_last_chunk(std::string_view pending) {
+    if (pending.substr(0, 2) == "\r\n")
+        pending.remove_prefix(2); // the end of the previous chunk's data
+    std::size_t zeros = 0;
+    while (zeros < pending.size() && pending[zeros] == '0')
+        ++zeros;
+    if (zeros == 0)
+        return false;
+    if (zeros == pending.size())
+        return true; // undecided yet: the looser limit, bounded all the same
+    const char next = pending[zeros];
+    const bool hex = (next >= '0' && next <= '9') || (next >= 'a' && next <= 'f') ||
+                     (next >= 'A' && next <= 'F');
+    return !hex;
+}
+
+} // namespace
+
 http_exchange::action http_exchange::read_more() {
-    // What the parser has not taken is at most a head in progress (the body is consumed as it
-    // comes): more than a head and a read means a peer that sends what never parses.
-    if (read_buffer_.size() > limits_.header_limit) {
-        diag_->client_message = "the server sent more than " +
-                                std::to_string(limits_.header_limit) +
-                                " bytes that do not complete a response part";
+    // What the parser has not taken is a head, a chunk-size line or a trailer section in
+    // progress (bodies are taken as they come), each bounded: a peer that sends what never
+    // completes fails the exchange instead of growing the buffer.
+    const std::string_view pending(static_cast<const char*>(read_buffer_.data().data()),
+                                   read_buffer_.size());
+    const bool in_chunk_line =
+        parser_->is_header_done() && parser_->chunked() && !starts_last_chunk(pending);
+    if (in_chunk_line && pending.size() > limits_.chunk_line_limit) {
+        diag_->client_message = "a chunk-size line longer than " +
+                                std::to_string(limits_.chunk_line_limit) +
+                                " bytes (chunk extensions)";
+        return fail(errc::bad_response);
+    }
+    if (pending.size() > limits_.header_limit) {
+        diag_->client_message =
+            std::string(parser_->is_header_done() ? "response trailers" : "a response part") +
+            " larger than " + std::to_string(limits_.header_limit) + " bytes";
         return fail(errc::bad_response);
     }
     action a;
@@ -77,6 +112,11 @@ http_exchange::action http_exchange::parse() {
         boost::beast::error_code ec;
         const std::size_t taken = parser.put(read_buffer_.data(), ec);
         read_buffer_.consume(taken);
+        if (message_.fields > limits_.max_fields) {
+            diag_->client_message =
+                "more than " + std::to_string(limits_.max_fields) + " header and trailer fields";
+            return fail(errc::bad_response);
+        }
         // Beast 1.81 bounds only the part of a head it has not taken yet, and takes complete
         // fields as they come: the head's total (taken and waiting) is bounded here.
         if (ec == http::error::header_limit ||

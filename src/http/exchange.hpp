@@ -20,8 +20,13 @@ namespace rerank::detail {
 struct exchange_limits {
     /// Largest response body, in bytes (`client_options::max_response_bytes`).
     std::size_t body_limit = 0;
-    /// Largest response head (status line and header fields), in bytes, of each message.
+    /// Largest response head (status line and header fields), in bytes, of each message; also
+    /// the largest trailer section.
     std::size_t header_limit = 16 * 1024;
+    /// Header fields of a response (and of its trailer section), counted together.
+    std::size_t max_fields = 128;
+    /// Longest chunk-size line of a chunked body, extensions included, in bytes.
+    std::size_t chunk_line_limit = 4 * 1024;
     /// Interim (1xx) responses accepted before the final one.
     unsigned max_interim_responses = 8;
     /// Bytes asked of the connection per read into the parse buffer: one TLS record's worth

@@ -5,6 +5,7 @@
 namespace rerank::detail {
 
 void response_parser::on_field_impl(field name, sv name_string, sv value, error_code&) {
+    ++msg_.fields;
     switch (name) {
     case field::retry_after:
         msg_.retry_after.assign(value.data(), value.size());

@@ -21,6 +21,8 @@ struct response_message {
     std::string location;       ///< `Location` of a 3xx
     std::string request_id;     ///< `x-request-id` / `x-dashscope-request-id` / `req-id`
     bool keep_alive = false;
+    /// Header (and trailer) fields seen, for the exchange's limit.
+    std::size_t fields = 0;
 
     void clear() {
         status = 0;
@@ -30,6 +32,7 @@ struct response_message {
         location.clear();
         request_id.clear();
         keep_alive = false;
+        fields = 0;
     }
 };
 

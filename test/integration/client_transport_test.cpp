@@ -456,4 +456,53 @@ BOOST_AUTO_TEST_CASE(interim_100_continue_before_the_response) {
     }
 }
 
+// A server that floods what never completes (a chunk-size line, a trailer section, interim
+// responses): the exchange's limits end the call at once with a bad_response naming the limit,
+// long before the deadline, with nothing but the limit's bytes buffered.
+BOOST_AUTO_TEST_CASE(floods_that_never_complete_fail_fast) {
+    struct row {
+        const char* name;
+        std::string start;
+        std::string repeated;
+        const char* message;
+    };
+    const std::string chunked_head = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    const row rows[] = {
+        {"endless chunk extension", chunked_head + "1;a=", std::string(4096, 'b'),
+         "chunk-size line"},
+        {"endless trailers", chunked_head + "2\r\n{}\r\n0\r\n",
+         "X-Trailer: " + std::string(100, 't') + "\r\n", "trailers"},
+        {"endless 100 Continue", "", "HTTP/1.1 100 Continue\r\n\r\n", "interim"},
+    };
+    for (bool tls : tls_and_plain) {
+        for (const row& r : rows) {
+            BOOST_TEST_CONTEXT(name(tls) << ", " << r.name) {
+                io_fixture f;
+                scripted_server server(f.ioc, tls,
+                                       [&](peer& p, std::size_t) -> net::awaitable<void> {
+                                           co_await p.read_request();
+                                           co_await p.send(r.start);
+                                           for (int i = 0; i < 4000; ++i) // 16 MB at most
+                                               co_await p.send(r.repeated);
+                                           co_await p.drain();
+                                       });
+                f.run([&]() -> net::awaitable<void> {
+                    client c(f.ioc.get_executor(), server.options_for_client());
+                    request req = sample_request();
+                    req.timeout = std::chrono::seconds(20);
+                    const auto start = std::chrono::steady_clock::now();
+                    auto out = co_await call(c, req);
+                    const auto took = std::chrono::steady_clock::now() - start;
+                    BOOST_TEST(out.ec == errc::bad_response, out.ec.message());
+                    BOOST_TEST(out.diag.client_message.find(r.message) != std::string::npos,
+                               out.diag.client_message);
+                    BOOST_TEST((took < std::chrono::seconds(5)));
+                    BOOST_TEST(out.diag.attempts == 1u); // a malformed answer is not retried
+                    server.stop();
+                });
+            }
+        }
+    }
+}
+
 BOOST_AUTO_TEST_SUITE_END()
