@@ -36,6 +36,13 @@ void http_exchange::next_message() {
     parser_->eager(true);
 }
 
+http_exchange::action http_exchange::read_into(boost::asio::mutable_buffer into) {
+    action a;
+    a.what = kind::read;
+    a.in = into;
+    return a;
+}
+
 http_exchange::action http_exchange::on_written() {
     stage_ = stage::reading;
     return read_more();
@@ -78,16 +85,13 @@ http_exchange::action http_exchange::read_more() {
                                 " bytes (chunk extensions)";
         return fail(errc::bad_response);
     }
+    // (A head in progress never gets here over its limit: parse() bounds it as a whole.)
     if (pending.size() > limits_.header_limit) {
         diag_->client_message =
-            std::string(parser_->is_header_done() ? "response trailers" : "a response part") +
-            " larger than " + std::to_string(limits_.header_limit) + " bytes";
+            "response trailers larger than " + std::to_string(limits_.header_limit) + " bytes";
         return fail(errc::bad_response);
     }
-    action a;
-    a.what = kind::read;
-    a.in = read_buffer_.prepare(limits_.read_size);
-    return a;
+    return read_into(read_buffer_.prepare(limits_.read_size));
 }
 
 http_exchange::action http_exchange::on_read(std::size_t bytes) {
@@ -97,10 +101,7 @@ http_exchange::action http_exchange::on_read(std::size_t bytes) {
         body_missing_ -= bytes;
         if (body_missing_ == 0)
             return finish();
-        action a;
-        a.what = kind::read;
-        a.in = boost::asio::buffer(body_at_, body_missing_);
-        return a;
+        return read_into(boost::asio::buffer(body_at_, body_missing_));
     }
     read_buffer_.commit(bytes);
     return parse();
@@ -158,10 +159,7 @@ http_exchange::action http_exchange::parse() {
                 body_missing_ = static_cast<std::size_t>(*remaining);
                 body_at_ = message_.body.extend(body_missing_);
                 stage_ = stage::reading_body;
-                action a;
-                a.what = kind::read;
-                a.in = boost::asio::buffer(body_at_, body_missing_);
-                return a;
+                return read_into(boost::asio::buffer(body_at_, body_missing_));
             }
         }
     }

@@ -83,6 +83,7 @@ private:
     /// Feeds buffered bytes to the parser and says what follows.
     action parse();
     action read_more();
+    static action read_into(boost::asio::mutable_buffer into);
     action fail(error_code ec);
     action fail_io(const error_code& io);
     action finish();
