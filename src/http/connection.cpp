@@ -5,6 +5,7 @@
 #include "http/tls_context.hpp"
 
 #include <boost/asio/connect.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 
 #include <openssl/x509v3.h>
@@ -163,7 +164,9 @@ net::awaitable<error_code> connection::exchange(std::string_view wire, std::size
         case kind::read: {
             // After a read that drained the socket, wait rather than probe (input_drained).
             if (transport_.input_drained()) {
-                if (auto [ec] = co_await transport_.wait(transport::wait_for::readable); ec) {
+                auto [ec] = co_await transport_.wait(transport::wait_for::readable);
+                exchange_.on_suspended();
+                if (ec) {
                     next = exchange_.on_error(ec);
                     break;
                 }
@@ -177,11 +180,21 @@ net::awaitable<error_code> connection::exchange(std::string_view wire, std::size
                 next = exchange_.on_error(s.ec);
             else if (s.wait == transport::wait_for::writable) {
                 // TLS may need to write before it can read (a key update).
-                if (auto [ec] = co_await transport_.wait(s.wait); ec)
+                auto [ec] = co_await transport_.wait(s.wait);
+                exchange_.on_suspended();
+                if (ec)
                     next = exchange_.on_error(ec);
             }
             break;
         }
+        case kind::yield:
+            // Behind whatever the strand has queued (a deadline that closed this connection,
+            // other calls' timers and reads): a peer that keeps the socket full would
+            // otherwise hold the strand for as long as it likes.
+            co_await net::post(transport_.socket().get_executor(), use_awaitable);
+            next = is_open() ? exchange_.on_resumed()
+                             : exchange_.on_error(net::error::operation_aborted);
+            break;
         case kind::done:
             ++exchanges;
             reusable_ = exchange_.leaves_connection_reusable() && !transport_.has_buffered_input();

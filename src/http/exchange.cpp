@@ -19,7 +19,12 @@ http_exchange::action http_exchange::start(std::string_view wire, const exchange
     interim_responses_ = 0;
     got_response_bytes_ = false;
     body_missing_ = 0;
+    slice_reads_ = 0;
+    slice_bytes_ = 0;
     read_buffer_.clear();
+    // A peer cannot make it grow further: read_more() fails the exchange before the bytes
+    // waiting for the parser pass a limit (each at most header_limit), then adds one read.
+    read_buffer_.max_size(limits.header_limit + limits.read_size);
     next_message();
     stage_ = stage::writing;
     action a;
@@ -38,8 +43,21 @@ void http_exchange::next_message() {
 
 http_exchange::action http_exchange::read_into(boost::asio::mutable_buffer into) {
     action a;
+    if (slice_reads_ >= limits_.slice_reads || slice_bytes_ >= limits_.slice_bytes) {
+        due_read_ = into;
+        a.what = kind::yield;
+        return a;
+    }
     a.what = kind::read;
     a.in = into;
+    return a;
+}
+
+http_exchange::action http_exchange::on_resumed() noexcept {
+    on_suspended();
+    action a;
+    a.what = kind::read;
+    a.in = due_read_;
     return a;
 }
 
@@ -96,6 +114,8 @@ http_exchange::action http_exchange::read_more() {
 
 http_exchange::action http_exchange::on_read(std::size_t bytes) {
     got_response_bytes_ = true;
+    ++slice_reads_;
+    slice_bytes_ += bytes;
     if (stage_ == stage::reading_body) {
         body_at_ += bytes;
         body_missing_ -= bytes;

@@ -32,6 +32,17 @@ struct exchange_limits {
     /// Bytes asked of the connection per read into the parse buffer: one TLS record's worth
     /// (SSL_read returns at most a record per call anyway).
     std::size_t read_size = 16 * 1024;
+    /// A slice: the reads, and the bytes, taken in a row without the driver suspending, after
+    /// which the machine asks it to yield (`action::kind::yield`). A peer that keeps the
+    /// socket full never lets a read wait, and the timers of the strand (this call's deadline,
+    /// every other call's) run only when the coroutine suspends. Both bounds: a read costs
+    /// about the same for one byte (one TLS record each) as for 16 KB, and a read straight into
+    /// a body may take megabytes. A slice of the costliest input (one-byte chunks, 256 KB of
+    /// them over TLS) takes a few milliseconds; a response of less than 32 reads and 256 KB
+    /// never reaches either bound, and larger ones pay one post (about a microsecond) per
+    /// 256 KB, well under 1 % of reading them.
+    unsigned slice_reads = 32;
+    std::size_t slice_bytes = 256 * 1024;
 };
 
 /// The exchange as a state machine (Boost.MySQL's sans-io style): the driver performs the
@@ -48,6 +59,7 @@ public:
             write, ///< send all of `out`, then `on_written()`
             read,  ///< read at most `in.size()` bytes into `in`, then `on_read(n)` (n > 0),
                    ///< `on_end_of_stream()` or `on_error()`; wait for readiness as needed
+            yield, ///< let the executor run other work (a post), then `on_resumed()`
             done,  ///< the response is complete in `message()`
             fail,  ///< the exchange failed with `error` (the diagnostics say why)
         };
@@ -66,6 +78,11 @@ public:
     /// TLS stream cut short (which never completes a body delimited by the end of stream).
     action on_end_of_stream(bool orderly);
     action on_error(const error_code& io);
+    /// The driver suspended while waiting for readiness: other work has run since (starts a
+    /// new slice).
+    void on_suspended() noexcept { slice_reads_ = 0, slice_bytes_ = 0; }
+    /// After `yield`: the read that was due.
+    action on_resumed() noexcept;
 
     response_message& message() noexcept { return message_; }
     /// Whether the exchange failed before a single response byte arrived (the request then
@@ -75,6 +92,9 @@ public:
     /// that allowed keep-alive and no byte after it. (The driver adds what only it can see:
     /// input its transport buffered.)
     bool leaves_connection_reusable() const noexcept;
+    /// What the parse buffer holds room for: at most `header_limit + read_size` whatever a
+    /// peer sends.
+    std::size_t buffer_capacity() const noexcept { return read_buffer_.capacity(); }
 
 private:
     enum class stage : std::uint8_t { idle, writing, reading, reading_body, finished };
@@ -83,7 +103,8 @@ private:
     /// Feeds buffered bytes to the parser and says what follows.
     action parse();
     action read_more();
-    static action read_into(boost::asio::mutable_buffer into);
+    /// A read into `into`, or a yield first when the slice is spent.
+    action read_into(boost::asio::mutable_buffer into);
     action fail(error_code ec);
     action fail_io(const error_code& io);
     action finish();
@@ -97,6 +118,11 @@ private:
     std::size_t head_bytes_ = 0; // of the current message's head, taken by the parser
     unsigned interim_responses_ = 0;
     bool got_response_bytes_ = false;
+    // The current slice: reads and bytes since the driver last suspended; the read due after
+    // a yield.
+    unsigned slice_reads_ = 0;
+    std::size_t slice_bytes_ = 0;
+    boost::asio::mutable_buffer due_read_;
     // A Content-Length body read in place: where the next bytes go and how many are missing.
     char* body_at_ = nullptr;
     std::size_t body_missing_ = 0;

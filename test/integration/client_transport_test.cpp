@@ -16,6 +16,7 @@
 #include <openssl/ssl.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
 #include <csignal>
 #include <cstdio>
@@ -23,6 +24,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace rerank;
@@ -501,6 +503,74 @@ BOOST_AUTO_TEST_CASE(floods_that_never_complete_fail_fast) {
                     server.stop();
                 });
             }
+        }
+    }
+}
+
+// A flood that parses and never ends (an endless chunked body of one-byte chunks, far below a
+// max_response_bytes set very high), sent from its own thread as fast as loopback allows so
+// that the client's socket never runs dry: each call ends at its own deadline, two concurrent
+// calls of one client alike (neither holds the client's strand past the other's deadline).
+BOOST_AUTO_TEST_CASE(endless_floods_end_at_each_calls_deadline) {
+    std::string chunks;
+    while (chunks.size() < 60000)
+        chunks += "1\r\nx\r\n";
+    constexpr std::chrono::milliseconds deadlines[] = {150ms, 400ms};
+    for (bool tls : tls_and_plain) {
+        BOOST_TEST_CONTEXT(name(tls)) {
+            net::io_context server_ioc;
+            std::atomic<std::size_t> sent{0};
+            scripted_server server(
+                server_ioc, tls, [&](peer& p, std::size_t) -> net::awaitable<void> {
+                    co_await p.read_request();
+                    co_await p.send(ok_head + "Transfer-Encoding: chunked\r\n\r\n");
+                    for (;;) {
+                        co_await p.send(chunks);
+                        sent += chunks.size();
+                    }
+                });
+            struct server_thread {
+                net::io_context& ioc;
+                std::thread thread{[this] { ioc.run(); }};
+                ~server_thread() {
+                    ioc.stop(); // thread-safe; the flood's coroutine dies with the io_context
+                    thread.join();
+                }
+            } running{server_ioc};
+            io_fixture f;
+            f.run(
+                [&]() -> net::awaitable<void> {
+                    auto opts = server.options_for_client();
+                    opts.max_response_bytes = std::size_t(1) << 30;
+                    client c(f.ioc.get_executor(), opts);
+                    struct outcome {
+                        error_code ec;
+                        std::chrono::steady_clock::duration took{};
+                        bool done = false;
+                    };
+                    outcome outcomes[std::size(deadlines)];
+                    const auto start = std::chrono::steady_clock::now();
+                    for (std::size_t i = 0; i < std::size(deadlines); ++i) {
+                        request req = sample_request();
+                        req.timeout = deadlines[i];
+                        c.async_rerank(req, [&, i](error_code ec, response) {
+                            outcomes[i] = {ec, std::chrono::steady_clock::now() - start, true};
+                        });
+                    }
+                    while (!outcomes[0].done || !outcomes[1].done)
+                        co_await sleep_for(1ms);
+                    for (std::size_t i = 0; i < std::size(deadlines); ++i) {
+                        const auto over = std::chrono::duration_cast<std::chrono::microseconds>(
+                            outcomes[i].took - deadlines[i]);
+                        BOOST_TEST_MESSAGE(name(tls)
+                                           << ": deadline " << deadlines[i].count() << " ms, ended "
+                                           << over.count() / 1000.0 << " ms after it");
+                        BOOST_TEST(outcomes[i].ec == errc::timeout, outcomes[i].ec.message());
+                        BOOST_TEST((outcomes[i].took < deadlines[i] + 500ms));
+                    }
+                    BOOST_TEST(sent.load() > 1'000'000u); // the flood was on
+                },
+                20s);
         }
     }
 }

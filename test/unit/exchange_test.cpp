@@ -27,6 +27,10 @@ struct scripted_exchange {
     diagnostics diag;
     exchange_limits limits;
     std::size_t reads = 0;
+    std::size_t yields = 0;
+    // The longest slice (reads and bytes between yields) seen.
+    std::size_t slice_reads = 0, slice_bytes = 0, max_slice_reads = 0, max_slice_bytes = 0;
+    std::size_t max_capacity = 0; // of the parse buffer, over the exchange
 
     scripted_exchange() { limits.body_limit = 1 << 20; }
 
@@ -42,7 +46,16 @@ struct scripted_exchange {
                    request);
         next = exchange.on_written();
         std::size_t at = 0;
-        while (next.what == action_kind::read) {
+        while (next.what == action_kind::read || next.what == action_kind::yield) {
+            max_capacity = std::max(max_capacity, exchange.buffer_capacity());
+            if (next.what == action_kind::yield) {
+                ++yields;
+                max_slice_reads = std::max(max_slice_reads, slice_reads);
+                max_slice_bytes = std::max(max_slice_bytes, slice_bytes);
+                slice_reads = slice_bytes = 0;
+                next = exchange.on_resumed();
+                continue;
+            }
             BOOST_TEST_REQUIRE(next.in.size() != 0u);
             if (at == response.size()) {
                 if (end == ending::none)
@@ -53,6 +66,8 @@ struct scripted_exchange {
             std::memcpy(next.in.data(), response.data() + at, n);
             at += n;
             ++reads;
+            ++slice_reads;
+            slice_bytes += n;
             next = exchange.on_read(n);
         }
         return next;
@@ -224,6 +239,71 @@ BOOST_AUTO_TEST_CASE(trailers_are_bounded) {
         BOOST_TEST((end.error == errc::bad_response));
         BOOST_TEST(s.diag.client_message == "response trailers larger than 16384 bytes");
     }
+}
+
+// Whatever never completes (a head, a chunk-size line, trailers), fed in any reads: the parse
+// buffer never holds more than the head limit plus one read.
+BOOST_AUTO_TEST_CASE(the_parse_buffer_never_outgrows_a_head_and_a_read) {
+    const std::string chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    std::string head = "HTTP/1.1 200 OK\r\n", trailers = chunked + "2\r\n{}\r\n0\r\n";
+    while (head.size() < 100000)
+        head += "X-F: " + std::string(90, 'f') + "\r\n";
+    while (trailers.size() < 100000)
+        trailers += "X-T: " + std::string(90, 't') + "\r\n";
+    const std::string floods[] = {head, chunked + "1;a=" + std::string(100000, 'e'), trailers};
+    for (const std::string& flood : floods) {
+        for (std::size_t chunk : {1000u, 9000u, 16384u, 100000u}) {
+            scripted_exchange s;
+            const auto end = s.run(flood, chunk);
+            BOOST_TEST((end.error == errc::bad_response));
+            BOOST_TEST(s.max_capacity <= s.limits.header_limit + s.limits.read_size);
+        }
+    }
+}
+
+// The yield-to-timers rule: a peer that keeps the socket full gets a slice (32 reads or 256 KB
+// without the driver suspending), then the driver must let the executor run other work.
+BOOST_AUTO_TEST_CASE(reads_in_a_row_yield_every_slice) {
+    // An endless chunked body of one-byte chunks (parseable, never done), and an 8 MB
+    // Content-Length body read straight into the message (300 KB reads: a yield after each).
+    std::string flood = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n";
+    while (flood.size() < 3'000'000)
+        flood += "1\r\nx\r\n";
+    const std::string large = ok_response(std::string(8'000'000, 'b'));
+    struct row {
+        const std::string& response;
+        std::size_t read_size;
+        std::size_t reads; // fed
+    };
+    for (const row r : {row{flood, 1, 1000}, row{flood, 16384, 180}, row{large, 300000, 26}}) {
+        scripted_exchange s;
+        s.limits.body_limit = 1 << 30;
+        const auto end =
+            s.run(std::string_view(r.response).substr(0, r.read_size * r.reads), r.read_size);
+        BOOST_TEST_REQUIRE((end.what == action_kind::read), r.read_size);
+        BOOST_TEST(s.yields >= 2u, r.read_size);
+        BOOST_TEST(s.max_slice_reads <= 32u, r.read_size);
+        BOOST_TEST(s.max_slice_bytes < s.limits.slice_bytes + r.read_size, r.read_size);
+    }
+
+    // A driver that suspends (waits for readiness) between reads starts a new slice each time.
+    scripted_exchange waiting;
+    waiting.limits.body_limit = 1 << 30;
+    auto next = waiting.exchange.start(request, waiting.limits, waiting.diag);
+    next = waiting.exchange.on_written();
+    for (std::size_t at = 0; at < 200000; at += 100) {
+        BOOST_TEST_REQUIRE((next.what == action_kind::read));
+        std::memcpy(next.in.data(), flood.data() + at, 100);
+        next = waiting.exchange.on_read(100);
+        waiting.exchange.on_suspended();
+    }
+
+    // A response that arrives in a few reads never pays a yield.
+    scripted_exchange quick;
+    BOOST_TEST_REQUIRE(
+        (quick.run(ok_response(std::string(200'000, 'b')), 100'000).what == action_kind::done));
+    BOOST_TEST(quick.reads == 3u);
+    BOOST_TEST(quick.yields == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(header_fields_are_counted) {
