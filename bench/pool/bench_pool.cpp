@@ -1,6 +1,7 @@
 // What a call pays the connection pool: checking out a warm keep-alive connection and giving it
-// back (the LIFO idle list and the stale-connection check included), alone and with more calls
-// than connections (the hand-over to the call first in line).
+// back (the LIFO idle list and the check for a closed or unasked-for-bytes connection made at
+// every reuse included), alone and with more calls than connections (the hand-over to the call
+// first in line); and that check alone (idle_check).
 //   bench_pool      (CPU time per checkout + return)
 // The connections are real (plain HTTP to the in-process emulator; TLS changes nothing here
 // once connected), each warmed by one exchange so that the pool keeps it.
@@ -118,6 +119,26 @@ void checkout_return(benchmark::State& state) {
     state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(checkout_return)->Arg(1)->Arg(64)->ArgName("connections");
+
+// The look taken at every reuse (connection::peer_closed: one non-blocking peek on a quiet
+// plain connection), alone: the part of checkout_return that keeps a forged answer out.
+void idle_check(benchmark::State& state) {
+    warm_pool w(1);
+    w.run([&]() -> net::awaitable<void> {
+        rd::call_control control;
+        rerank::diagnostics diag;
+        auto got = co_await w.pool().acquire(control, far_deadline(), diag);
+        if (got.ec)
+            throw std::runtime_error("checkout failed: " + diag.to_string());
+        for (auto _ : state) {
+            if (got.conn->peer_closed())
+                throw std::runtime_error("a quiet connection looked closed");
+        }
+        w.pool().release(std::move(got.conn));
+    });
+    state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(idle_check);
 
 // `calls` coroutines share 8 connections: each checks one out, yields once (standing for the
 // exchange), and gives it back, so most checkouts wait in line and are handed a connection.

@@ -13,14 +13,6 @@ struct pool_options {
     /// An idle connection is closed after this long unused. Default 30 s (below the
     /// keep-alive limits common servers use, so the client closes first).
     std::chrono::milliseconds idle_timeout = std::chrono::seconds(30);
-    /// An idle connection taken for a call is first checked for a close by the server (a
-    /// non-blocking peek, one system call) only when it has been idle at least this long.
-    /// Servers close idle connections after seconds; one reused sooner skips the check, and if
-    /// the server did close it, the call goes again on a new connection at once (the free
-    /// stale-connection retry). Within this window, bytes an ill-behaved server sent unasked on
-    /// an idle connection would be read as the next call's response; 0 checks every time.
-    /// Default 100 ms.
-    std::chrono::milliseconds check_idle_after = std::chrono::milliseconds(100);
     /// Limit for resolving and TCP-connecting. Default 10 s.
     std::chrono::milliseconds connect_timeout = std::chrono::seconds(10);
     /// Limit for the TLS handshake. Default 10 s.

@@ -45,15 +45,24 @@ void connection::close() noexcept {
     transport_.close();
 }
 
-bool connection::peer_closed() const {
-    auto& socket = const_cast<connection*>(this)->transport_.socket();
+bool connection::peer_closed() {
+    auto& socket = transport_.socket();
     if (!socket.is_open() || transport_.has_buffered_input())
-        return true; // bytes nobody asked for (e.g. a TLS alert) already taken from the socket
+        return true; // bytes nobody asked for, taken from the socket with the last response
     char probe;
-    ssize_t n = ::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
-    if (n == 0 || n > 0)
-        return true; // end of stream, or bytes nobody asked for (e.g. a TLS close_notify)
-    return !(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
+    const ssize_t n = ::recv(socket.native_handle(), &probe, 1, MSG_PEEK | MSG_DONTWAIT);
+    if (n < 0)
+        return !(errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR);
+    if (n == 0 || !transport_.ssl())
+        return true; // end of stream, or bytes nobody asked for: a forged answer in waiting
+    // TLS sends more than answers while a connection is idle: session tickets (TLS 1.3 sends
+    // them after the handshake, some servers late), a KeyUpdate, a close_notify. Let OpenSSL
+    // take what came: handshake messages are consumed (tickets kept, see the new-session
+    // callback) and leave the connection fit; application data, an alert or a record cut
+    // short do not.
+    const transport::step s = transport_.try_read(boost::asio::buffer(&probe, 1));
+    return s.bytes != 0 || s.ec || s.wait != transport::wait_for::readable ||
+           transport_.has_buffered_input();
 }
 
 SSL_SESSION* connection::take_new_session() {

@@ -51,9 +51,11 @@ public:
     /// SSL_SESSION_free it), or null.
     SSL_SESSION* take_new_session();
 
-    /// Whether an idle connection shows signs of being closed by the server (end of stream or
-    /// unexpected bytes waiting). Non-blocking.
-    bool peer_closed() const;
+    /// Whether an idle connection is unfit for another exchange: closed by the server, or
+    /// holding bytes nobody asked for (which the next exchange would take as its answer).
+    /// Non-blocking: one peek; over TLS, records that came are read (tickets and key updates
+    /// leave it fit). Run before every reuse.
+    bool peer_closed();
 
     /// Closes the socket; any operation in progress completes with an error. Idempotent.
     void close() noexcept;

@@ -56,7 +56,9 @@ connection_pool::acquire(call_control& control, clock::time_point deadline, diag
             release(std::move(place.conn)); // never used: not counted as a reuse
             co_return acquired{errc::cancelled, nullptr};
         }
-        co_return acquired{{}, core_.take_handed(place)};
+        if (auto handed = core_.take_handed(place))
+            co_return acquired{{}, std::move(handed)};
+        co_return co_await connect_in_slot(control, deadline, diag); // it was unfit
     case waiter::outcome::may_connect:
         if (stopped) {
             wake(core_.give_back_slot());

@@ -37,9 +37,12 @@ struct pool_waiter {
 ///   `max_connections` (idle + in use + being opened).
 /// - Idle connections are reused last-in first-out (the warmest first); waiting calls are served
 ///   first-in first-out, each with the first connection released or the first slot freed.
-/// - An idle connection past `idle_timeout`, or found closed by the server (looked for only
-///   once it has been idle for `check_idle_after`: the look costs a system call), is discarded
-///   before use. Expired idle connections are also swept whenever a connection comes back.
+/// - An idle connection past `idle_timeout`, or unfit (`peer_closed()`: closed by the server,
+///   or bytes arrived on it that nobody asked for), is discarded before use. The look is made
+///   at every reuse, a hand-over to a waiting call included: bytes that arrive on an idle
+///   connection would otherwise be read as the next call's answer (a forged one). It costs one
+///   non-blocking system call. Expired idle connections are also swept whenever a connection
+///   comes back.
 ///
 /// `Conn` provides `close()`, `is_open()`, `reusable()` and `peer_closed()` (non-blocking).
 /// Counters: the gauges (open, idle, in use, waiting) are written in `publish()` alone, after
@@ -75,9 +78,8 @@ public:
         while (!idle_.empty()) {
             idle_entry entry = std::move(idle_.back());
             idle_.pop_back();
-            const auto idle_for = now - entry.since;
-            const bool expired = idle_for >= options_.idle_timeout;
-            if (!expired && (idle_for < options_.check_idle_after || !entry.conn->peer_closed())) {
+            const bool expired = now - entry.since >= options_.idle_timeout;
+            if (!expired && !entry.conn->peer_closed()) {
                 pool_counters::add(counters_.reused);
                 publish();
                 return {checkout::kind::reuse, std::move(entry.conn)};
@@ -111,10 +113,18 @@ public:
         publish();
     }
 
-    /// Takes the connection a waiter was handed (`handed_connection`).
+    /// Takes the connection a waiter was handed (`handed_connection`), or null when it turned
+    /// unfit meanwhile (see `peer_closed()`): it is closed, and the waiter keeps its slot to
+    /// open a new connection in (then `connected()` or `give_back_slot()`).
     std::unique_ptr<Conn> take_handed(waiter& w) {
-        pool_counters::add(counters_.reused);
         w.state = waiter::outcome::waiting;
+        if (w.conn->peer_closed()) {
+            pool_counters::add(counters_.closed_by_peer);
+            w.conn->close();
+            w.conn.reset();
+            return nullptr;
+        }
+        pool_counters::add(counters_.reused);
         return std::move(w.conn);
     }
 

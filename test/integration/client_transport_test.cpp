@@ -269,8 +269,9 @@ BOOST_AUTO_TEST_CASE(server_closing_during_a_large_request_fails_the_call_withou
 }
 
 // 5. Bytes after a complete keep-alive response (a second response glued on, or arriving a
-// moment later; after a small body read with the head, or a large one read past the parser):
-// the call succeeds, and the connection is never used again.
+// moment later on the idle connection; after a small body read with the head, or a large one
+// read past the parser): the call succeeds, the connection is never used again, and the next
+// call gets its own answer on a new connection.
 BOOST_AUTO_TEST_CASE(stray_bytes_after_a_response_retire_the_connection) {
     for (bool tls : tls_and_plain) {
         for (std::size_t padding : {std::size_t(0), std::size_t(40000)}) {
@@ -297,10 +298,9 @@ BOOST_AUTO_TEST_CASE(stray_bytes_after_a_response_retire_the_connection) {
                         client c(f.ioc.get_executor(), server.options_for_client());
                         const request req = sample_request();
                         check_ranking(co_await call(c, req), req);
-                        // Well after the late bytes came in (and past any short idle time
-                        // for which a pool might skip looking at a connection before reuse).
-                        net::steady_timer settle(f.ioc, 150ms);
-                        co_await settle.async_wait(as_tuple(use_awaitable));
+                        // Just after the late bytes came in: the connection is looked at
+                        // before every reuse, however briefly it was idle.
+                        co_await sleep_for(40ms);
                         check_ranking(co_await call(c, req), req);
                         BOOST_TEST(c.stats().connections_created == 2u);
                         BOOST_TEST(c.stats().connections_reused == 0u);
@@ -503,6 +503,44 @@ BOOST_AUTO_TEST_CASE(floods_that_never_complete_fail_fast) {
                     server.stop();
                 });
             }
+        }
+    }
+}
+
+// 5b. What TLS sends on an idle connection that is not an answer: session tickets (the client
+// keeps them and reuses the connection) and a close_notify (the connection is discarded
+// before use, and the call goes on a new one at once).
+BOOST_AUTO_TEST_CASE(idle_tls_tickets_keep_the_connection_and_close_notify_ends_it) {
+    for (bool closing : {false, true}) {
+        BOOST_TEST_CONTEXT((closing ? "close_notify" : "session tickets")) {
+            io_fixture f;
+            const std::string response = with_length(ranking_json());
+            scripted_server server(f.ioc, true, [&](peer& p, std::size_t) -> net::awaitable<void> {
+                co_await p.read_request();
+                co_await p.send(response);
+                co_await p.pause(10ms);
+                if (closing) {
+                    co_await p.close_notify();
+                    co_await p.drain();
+                }
+                co_await p.send_tickets(2);
+                co_await p.read_request();
+                co_await p.send(response);
+                co_await p.drain();
+            });
+            f.run([&]() -> net::awaitable<void> {
+                client c(f.ioc.get_executor(), server.options_for_client());
+                const request req = sample_request();
+                check_ranking(co_await call(c, req), req);
+                co_await sleep_for(40ms);
+                auto second = co_await call(c, req);
+                check_ranking(second, req);
+                BOOST_TEST(second.diag.attempts == 1u);
+                BOOST_TEST(c.stats().connections_created == (closing ? 2u : 1u));
+                BOOST_TEST(c.stats().connections_reused == (closing ? 0u : 1u));
+                BOOST_TEST(c.stats().closed_by_peer == (closing ? 1u : 0u));
+                server.stop();
+            });
         }
     }
 }

@@ -44,13 +44,23 @@ struct server_log {
     std::size_t accepted = 0;
     std::vector<std::string> request_lines;
     int key_updates_from_client = 0; ///< KeyUpdate messages the server has read
+    int client_hellos = 0;           ///< ClientHello messages read (a renegotiation adds one)
+    int renegotiations_refused = 0;  ///< no_renegotiation alerts read from the client
+    int resumed_handshakes = 0, full_handshakes = 0;
 };
 
-inline void count_key_updates(int write_p, int, int content_type, const void* buf, std::size_t len,
-                              SSL*, void* arg) {
-    if (!write_p && content_type == SSL3_RT_HANDSHAKE && len > 0 &&
-        static_cast<const unsigned char*>(buf)[0] == SSL3_MT_KEY_UPDATE)
-        ++static_cast<server_log*>(arg)->key_updates_from_client;
+inline void count_messages(int write_p, int, int content_type, const void* buf, std::size_t len,
+                           SSL*, void* arg) {
+    auto& log = *static_cast<server_log*>(arg);
+    const auto* bytes = static_cast<const unsigned char*>(buf);
+    if (write_p || len == 0)
+        return;
+    if (content_type == SSL3_RT_HANDSHAKE && bytes[0] == SSL3_MT_KEY_UPDATE)
+        ++log.key_updates_from_client;
+    if (content_type == SSL3_RT_HANDSHAKE && bytes[0] == SSL3_MT_CLIENT_HELLO)
+        ++log.client_hellos;
+    if (content_type == SSL3_RT_ALERT && len == 2 && bytes[1] == SSL_AD_NO_RENEGOTIATION)
+        ++log.renegotiations_refused;
 }
 
 /// Thrown by a peer when the client has closed or reset the connection: the script is over.
@@ -72,7 +82,7 @@ public:
         BIO_set_mem_eof_return(in, -1); // empty means "wait for more", not end of stream
         SSL_set_bio(ssl_, in, BIO_new(BIO_s_mem()));
         SSL_set_accept_state(ssl_);
-        SSL_set_msg_callback(ssl_, count_key_updates);
+        SSL_set_msg_callback(ssl_, count_messages);
         SSL_set_msg_callback_arg(ssl_, &log_);
     }
     ~peer() {
@@ -89,12 +99,42 @@ public:
             ERR_clear_error();
             const int ret = SSL_do_handshake(ssl_);
             co_await flush();
-            if (ret == 1)
+            if (ret == 1) {
+                ++(SSL_session_reused(ssl_) ? log_.resumed_handshakes : log_.full_handshakes);
                 break;
+            }
             if (SSL_get_error(ssl_, ret) != SSL_ERROR_WANT_READ)
                 throw peer_gone{};
             co_await fill();
         }
+    }
+
+    /// TLS 1.2: asks the client to renegotiate (a HelloRequest) and carries the renegotiation
+    /// through. Throws `peer_gone` when the client refuses (this server then fails the
+    /// connection, as OpenSSL does on a no_renegotiation alert).
+    net::awaitable<void> renegotiate() {
+        BOOST_TEST_REQUIRE(SSL_renegotiate(ssl_) == 1);
+        ERR_clear_error();
+        SSL_do_handshake(ssl_); // writes the HelloRequest
+        co_await flush();
+        while (SSL_renegotiate_pending(ssl_) == 1) {
+            co_await fill();
+            ERR_clear_error();
+            char byte;
+            std::size_t n = 0;
+            const int ret = SSL_read_ex(ssl_, &byte, 1, &n); // carries the handshake on
+            co_await flush();
+            if (ret != 1 && SSL_get_error(ssl_, ret) != SSL_ERROR_WANT_READ)
+                throw peer_gone{};
+        }
+    }
+
+    /// TLS 1.3: sends `n` session tickets now (with SSL_CTX_set_num_tickets(0), the only ones).
+    net::awaitable<void> send_tickets(int n) {
+        for (int i = 0; i < n; ++i)
+            BOOST_TEST_REQUIRE(SSL_new_session_ticket(ssl_) == 1);
+        BOOST_TEST_REQUIRE(SSL_do_handshake(ssl_) == 1);
+        co_await flush();
     }
 
     /// Reads one request (head and Content-Length body) and logs its first line.
@@ -289,7 +329,10 @@ inline net::awaitable<void> accept_loop(std::shared_ptr<server_state> s) {
 /// other than `peer_gone` fails the test from the io_context's run loop.
 class scripted_server {
 public:
-    scripted_server(net::io_context& ioc, bool tls, script run)
+    /// `tls_setup`, when given, adjusts the TLS context last (another certificate, other
+    /// protocol versions).
+    scripted_server(net::io_context& ioc, bool tls, script run,
+                    const std::function<void(SSL_CTX*)>& tls_setup = {})
         : state_(std::make_shared<server_state>(ioc, std::move(run))) {
         auto& acceptor = state_->acceptor;
         acceptor.open(tcp::v4());
@@ -300,6 +343,8 @@ public:
             ctx->use_certificate_chain_file(cert_path("server.pem"));
             ctx->use_private_key_file(cert_path("server.key"), net::ssl::context::pem);
             SSL_CTX_set_min_proto_version(ctx->native_handle(), TLS1_3_VERSION);
+            if (tls_setup)
+                tls_setup(ctx->native_handle());
             state_->tls = std::move(ctx);
         }
         net::co_spawn(ioc, accept_loop(state_), rethrow_failure);
@@ -316,13 +361,13 @@ public:
     }
 
     const server_log& log() const noexcept { return state_->log; }
+    unsigned short port() const { return state_->acceptor.local_endpoint().port(); }
 
     /// Options for a client of this server: the test CA, no retries, a 20 s deadline.
     client_options options_for_client() const {
         client_options opts;
         opts.base_url = std::string(state_->tls ? "https" : "http") +
-                        "://127.0.0.1:" + std::to_string(state_->acceptor.local_endpoint().port()) +
-                        "/compatible-api/v1";
+                        "://127.0.0.1:" + std::to_string(port()) + "/compatible-api/v1";
         opts.api_key = "sk-transport-test";
         opts.tls.ca_file = cert_path("ca.pem");
         opts.tls.use_system_trust_store = false;

@@ -38,7 +38,6 @@ struct pool_fixture {
         pool_options o;
         o.max_connections = 2;
         o.idle_timeout = 30s;
-        o.check_idle_after = 100ms;
         return o;
     }
     pool_counters counters;
@@ -89,7 +88,7 @@ BOOST_AUTO_TEST_CASE(reuses_the_warmest_idle_connection_first) {
     auto c = pool.try_checkout(now);
     BOOST_TEST_REQUIRE((c.what == checkout_kind::reuse));
     BOOST_TEST(c.conn->id == 2);
-    BOOST_TEST(c.conn->probes == 0); // idle under check_idle_after: no system call
+    BOOST_TEST(c.conn->probes == 1); // looked at before reuse, however briefly idle
     BOOST_TEST(stats().connections_reused == 1u);
     check_gauges(2, 1, 0);
 }
@@ -174,22 +173,32 @@ BOOST_AUTO_TEST_CASE(expired_connections_are_swept_when_one_comes_back) {
     check_gauges(1, 1, 0);
 }
 
-BOOST_AUTO_TEST_CASE(the_server_close_check_runs_only_past_check_idle_after) {
+// A connection closed by the server, or one the server sent bytes on unasked (a forged answer
+// in waiting), is discarded at reuse however briefly it was idle: idle or handed to a waiter.
+BOOST_AUTO_TEST_CASE(every_reuse_looks_for_an_unfit_connection) {
     auto a = get();
-    fake_connection* raw = a.get();
-    raw->closed_by_server = true;
+    a->closed_by_server = true;
     pool.release(std::move(a), now);
-    now += 50ms;
-    auto early = pool.try_checkout(now);
-    BOOST_TEST_REQUIRE((early.what == checkout_kind::reuse)); // not looked at: idle only 50 ms
-    BOOST_TEST(early.conn->probes == 0);
-    pool.release(std::move(early.conn), now);
-
-    now += 100ms;
-    auto late = pool.try_checkout(now);
-    BOOST_TEST((late.what == checkout_kind::connect)); // found closed, discarded, a new one instead
+    now += 1ms;
+    auto next = pool.try_checkout(now);
+    BOOST_TEST((next.what == checkout_kind::connect)); // discarded, a new one instead
     BOOST_TEST(stats().closed_by_peer == 1u);
+    BOOST_TEST(stats().connections_reused == 0u);
     check_gauges(1, 0, 0);
+
+    pool.connected(true, false); // in the slot reserved above
+    auto b = std::make_unique<fake_connection>(next_id++);
+    auto c = get();
+    core::waiter w;
+    BOOST_TEST((pool.try_checkout(now).what == checkout_kind::wait));
+    pool.enqueue(w);
+    BOOST_TEST(pool.release(std::move(b), now) == &w);
+    BOOST_TEST_REQUIRE((w.state == waiter_outcome::handed_connection));
+    w.conn->closed_by_server = true; // bytes arrived between the release and the wake-up
+    BOOST_TEST(pool.take_handed(w) == nullptr);
+    BOOST_TEST(stats().closed_by_peer == 2u);
+    check_gauges(2, 0, 0); // the waiter holds the slot: it connects in it
+    pool.connected(true, false);
 }
 
 BOOST_AUTO_TEST_CASE(a_stale_connection_found_by_an_exchange_is_counted) {
@@ -262,9 +271,12 @@ BOOST_AUTO_TEST_CASE(gauges_follow_any_sequence_of_steps) {
         case 5: // woken waiters act on their outcome
             for (auto it = waiting.begin(); it != waiting.end();) {
                 auto& w = **it;
-                if (w.state == waiter_outcome::handed_connection)
-                    in_use.push_back(pool.take_handed(w));
-                else if (w.state == waiter_outcome::may_connect)
+                if (w.state == waiter_outcome::handed_connection) {
+                    if (auto handed = pool.take_handed(w))
+                        in_use.push_back(std::move(handed));
+                    else
+                        ++connecting; // it was unfit: a new one in its slot
+                } else if (w.state == waiter_outcome::may_connect)
                     ++connecting;
                 else {
                     ++it;
