@@ -5,6 +5,8 @@
 #   ca.pem / ca.key                 test CA (self-signed)
 #   server.pem / server.key         signed by the CA for DNS localhost and IP 127.0.0.1
 #   wrong-host.pem / wrong-host.key signed by the CA for DNS wrong.example only (host-name mismatch)
+#   cn-only.pem / cn-only.key       signed by the CA, CN=localhost and no subjectAltName (refused:
+#                                   a name counts only in subjectAltName)
 #   untrusted.pem / untrusted.key   self-signed for localhost and 127.0.0.1, not from the CA
 #
 # EC P-256 keys, valid for 100 years. Usage: scripts/make-test-certs.sh [output-dir]
@@ -18,7 +20,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 new_key() { openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$1"; }
 
-# extensions_file <file> <subjectAltName> : leaf-certificate extensions.
+# extensions_file <file> <subjectAltName> : leaf-certificate extensions (no subjectAltName
+# when empty).
 extensions_file() {
     cat >"$1" <<EXT
 basicConstraints = critical, CA:FALSE
@@ -26,8 +29,8 @@ keyUsage = critical, digitalSignature, keyEncipherment
 extendedKeyUsage = serverAuth
 subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid, issuer
-subjectAltName = $2
 EXT
+    if [ -n "$2" ]; then echo "subjectAltName = $2" >>"$1"; fi
 }
 
 # The CA.
@@ -49,6 +52,7 @@ signed_by_ca() {
 
 signed_by_ca server localhost "DNS:localhost, IP:127.0.0.1"
 signed_by_ca wrong-host wrong.example "DNS:wrong.example"
+signed_by_ca cn-only localhost ""
 
 # A self-signed leaf for the right names, from no trusted CA.
 new_key "$out/untrusted.key"

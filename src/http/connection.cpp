@@ -8,6 +8,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/ssl/error.hpp>
 
+#include <openssl/err.h>
 #include <openssl/x509v3.h>
 
 #include <memory>
@@ -34,7 +35,15 @@ bool is_end_of_stream(const error_code& ec) {
 } // namespace
 
 connection::connection(const net::any_io_executor& ex, net::ssl::context* tls)
-    : transport_(ex, tls) {}
+    : transport_(ex, tls) {
+    if (SSL* ssl = transport_.ssl())
+        collect_sessions(ssl, received_sessions_);
+}
+
+connection::~connection() {
+    for (SSL_SESSION* session : received_sessions_)
+        SSL_SESSION_free(session);
+}
 
 bool connection::is_open() const noexcept {
     return const_cast<connection*>(this)->transport_.socket().is_open();
@@ -65,22 +74,10 @@ bool connection::peer_closed() {
            transport_.has_buffered_input();
 }
 
-SSL_SESSION* connection::take_new_session() {
-    SSL* ssl = transport_.ssl();
-    if (!ssl || session_taken_)
-        return nullptr;
-    SSL_SESSION* live = SSL_get1_session(ssl);
-    if (!live)
-        return nullptr;
-    // A copy, not the live session: OpenSSL marks a connection's own session not resumable
-    // when the SSL object is freed without a close_notify sent (ssl_clear_bad_session), which
-    // is how every pooled connection ends. Shared, the session would be dead before any new
-    // connection offered it.
-    SSL_SESSION* copy = SSL_SESSION_is_resumable(live) ? SSL_SESSION_dup(live) : nullptr;
-    SSL_SESSION_free(live);
-    if (copy)
-        session_taken_ = true;
-    return copy;
+void connection::hand_over_sessions(tls_session_cache& cache) {
+    for (SSL_SESSION* session : received_sessions_)
+        cache.keep(session); // takes over our reference
+    received_sessions_.clear();
 }
 
 net::awaitable<error_code>
@@ -132,6 +129,11 @@ connection::open(const endpoint& ep, const net::ip::tcp::resolver::results_type&
             diag.client_message = "cannot set the host name to verify";
             co_return errc::tls_failure;
         }
+        // The name must be in subjectAltName (RFC 9525 §6.1: no fall-back to the subject's
+        // CN), and a wildcard must be a whole left-most label ("*.example.com", never
+        // "w*.example.com").
+        X509_VERIFY_PARAM_set_hostflags(param, X509_CHECK_FLAG_NEVER_CHECK_SUBJECT |
+                                                   X509_CHECK_FLAG_NO_PARTIAL_WILDCARDS);
     }
     error_code hs_ec;
     {
@@ -143,6 +145,9 @@ connection::open(const endpoint& ep, const net::ip::tcp::resolver::results_type&
             co_return phase_timed_out("TLS handshake", diag);
     }
     if (hs_ec) {
+        // Nothing of this failure may stay in the thread's error queue, where the next OpenSSL
+        // call of any connection (or of the application) would read it as its own.
+        ERR_clear_error();
         if (hs_ec.category() == net::error::get_ssl_category()) {
             diag.client_message = describe_tls_error(ssl, hs_ec);
             co_return errc::tls_failure;

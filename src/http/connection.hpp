@@ -3,6 +3,7 @@
 
 #include "http/endpoint.hpp"
 #include "http/exchange.hpp"
+#include "http/tls_session_cache.hpp"
 #include "http/transport.hpp"
 
 #include <rerank/diagnostics.hpp>
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <string_view>
+#include <vector>
 
 namespace rerank::detail {
 
@@ -26,6 +28,9 @@ public:
 
     /// `tls` is the client's context for https endpoints, null for plain http.
     connection(const boost::asio::any_io_executor& ex, boost::asio::ssl::context* tls);
+    ~connection();
+    connection(const connection&) = delete;
+    connection& operator=(const connection&) = delete;
 
     /// Connects to one of `addresses` within `connect_timeout` and, for TLS, handshakes with
     /// SNI and host-name verification within `handshake_timeout`, offering `resume` (may be
@@ -47,9 +52,9 @@ public:
     bool failed_before_response() const noexcept { return exchange_.failed_before_response(); }
     bool reusable() const noexcept { return reusable_; }
     bool tls_session_resumed() const noexcept { return resumed_; }
-    /// A resumable TLS session this connection has not handed out yet (owned by the caller:
-    /// SSL_SESSION_free it), or null.
-    SSL_SESSION* take_new_session();
+    /// Moves the resumable TLS sessions the server has sent so far (every TLS 1.3 ticket, see
+    /// `collect_sessions`) into `cache`.
+    void hand_over_sessions(tls_session_cache& cache);
 
     /// Whether an idle connection is unfit for another exchange: closed by the server, or
     /// holding bytes nobody asked for (which the next exchange would take as its answer).
@@ -69,7 +74,7 @@ private:
     http_exchange exchange_;
     bool reusable_ = false;
     bool resumed_ = false;
-    bool session_taken_ = false;
+    std::vector<SSL_SESSION*> received_sessions_; // owned, oldest first
 };
 
 } // namespace rerank::detail

@@ -18,7 +18,10 @@ connection_pool::connection_pool(net::any_io_executor strand, endpoint ep, net::
     , tls_(endpoint_.tls ? tls : nullptr)
     , options_(opts)
     , core_(opts, counters)
-    , sessions_(core_.max_connections()) {}
+    // Two tickets per connection (OpenSSL servers send two after a full handshake): enough to
+    // resume a full pool after a mass close, even against servers that send none after a
+    // resumption.
+    , sessions_(2 * core_.max_connections()) {}
 
 void connection_pool::wake(pool_waiter<connection>* woken) {
     if (woken)
@@ -122,10 +125,7 @@ connection_pool::connect_in_slot(call_control& control, clock::time_point deadli
 }
 
 void connection_pool::release(std::unique_ptr<connection> conn, bool closed_by_peer) {
-    if (tls_ && conn->exchanges > 0) {
-        if (SSL_SESSION* fresh = conn->take_new_session())
-            sessions_.keep(fresh);
-    }
+    conn->hand_over_sessions(sessions_);
     wake(core_.release(std::move(conn), clock::now(), closed_by_peer));
 }
 

@@ -28,11 +28,11 @@ error_code classify_io_error(const error_code& io, std::string_view phase, diagn
             return errc::connection_failed;
         return errc::bad_response;
     }
-    if (io.category() == net::error::get_ssl_category()) {
-        if (io == net::ssl::error::stream_truncated)
-            return errc::connection_failed;
-        return errc::tls_failure;
-    }
+    if (io == net::ssl::error::stream_truncated)
+        return errc::connection_failed;
+    if (io.category() == net::error::get_ssl_category() ||
+        io.category() == net::ssl::error::get_stream_category())
+        return errc::tls_failure; // (unexpected_result: an SSL_get_error we never ask for)
     return errc::connection_failed;
 }
 

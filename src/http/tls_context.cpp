@@ -1,5 +1,7 @@
 #include "http/tls_context.hpp"
 
+#include "http/tls_session_cache.hpp"
+
 #include <openssl/ssl.h>
 #include <openssl/x509.h>
 
@@ -15,6 +17,10 @@ error_code make_tls_context(const tls_options& opts,
     // Sessions are kept by each connection pool and offered on new connections (resumption).
     SSL_CTX_set_session_cache_mode(ctx->native_handle(),
                                    SSL_SESS_CACHE_CLIENT | SSL_SESS_CACHE_NO_INTERNAL);
+    report_new_sessions(ctx->native_handle());
+    // A server asking to renegotiate (TLS 1.2) is refused: the client never needs it, and a
+    // renegotiation can change the peer's identity mid-connection.
+    SSL_CTX_set_options(ctx->native_handle(), SSL_OP_NO_RENEGOTIATION);
 
     if (opts.insecure_skip_verification) {
         ctx->set_verify_mode(ssl::verify_none);

@@ -8,10 +8,22 @@
 
 namespace rerank::detail {
 
+/// Makes every SSL object of `ctx` report each resumable session its server sends (every TLS
+/// 1.3 ticket, not only the latest: servers such as lighttpd send tickets after full
+/// handshakes only, so a pool that kept one per connection would resume every other
+/// connection) to the list `collect_sessions` named for it. Needs client session caching
+/// (`SSL_SESS_CACHE_CLIENT`).
+void report_new_sessions(SSL_CTX* ctx);
+
+/// Where `ssl`'s new sessions go (copies, owned by the list; at most 8, oldest dropped). The
+/// list must outlive `ssl`. Without it, new sessions are dropped.
+void collect_sessions(SSL* ssl, std::vector<SSL_SESSION*>& into);
+
 /// Sessions to offer to new connections, newest first. A TLS 1.3 session (a ticket) is offered
 /// once only (RFC 8446 C.4: servers such as nginx refuse a ticket's second use); an older
-/// protocol's session may be offered again. Holds at most `capacity` sessions: one per
-/// connection of a full pool is enough to resume them all after a mass close.
+/// protocol's session may be offered again. Holds at most `capacity` sessions, dropping the
+/// oldest (the pool keeps two per connection: a full pool resumes after a mass close even when
+/// the server sends tickets only after full handshakes).
 class tls_session_cache {
 public:
     explicit tls_session_cache(std::size_t capacity)

@@ -61,10 +61,14 @@ transport::step transport::tls_failure(int ret, int sys_errno) {
             return {0, wait_for::nothing, error_code(sys_errno, boost::system::system_category())};
         return {0, wait_for::nothing, net::ssl::error::stream_truncated};
     default: {
+        // SSL_ERROR_SSL, or a result this client never asks for (X509 lookup, async, ...):
+        // always an error, never the zero code of an empty error queue.
         const unsigned long err = ERR_get_error();
         ERR_clear_error();
         if (ERR_GET_REASON(err) == SSL_R_UNEXPECTED_EOF_WHILE_READING)
             return {0, wait_for::nothing, net::ssl::error::stream_truncated};
+        if (err == 0)
+            return {0, wait_for::nothing, net::ssl::error::unexpected_result};
         return {0, wait_for::nothing,
                 error_code(static_cast<int>(err), net::error::get_ssl_category())};
     }

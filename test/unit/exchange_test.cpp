@@ -1,6 +1,7 @@
 // The HTTP exchange machine without sockets: responses fed in every split, every ending.
 #include "http/exchange.hpp"
 
+#include <boost/asio/ssl/error.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
@@ -376,6 +377,12 @@ BOOST_AUTO_TEST_CASE(io_errors_name_their_phase) {
     next = s.exchange.on_error(make_error_code(boost::system::errc::connection_reset));
     BOOST_TEST((next.error == errc::connection_failed));
     BOOST_TEST(s.diag.client_message.find("read failed") == 0u);
+
+    // What the TLS failure mapper gives for an SSL_get_error result it never expects.
+    next = s.exchange.start(request, s.limits, s.diag);
+    next = s.exchange.on_written();
+    next = s.exchange.on_error(boost::asio::ssl::error::unexpected_result);
+    BOOST_TEST((next.error == errc::tls_failure));
 }
 
 BOOST_AUTO_TEST_CASE(one_machine_serves_exchange_after_exchange) {
