@@ -37,12 +37,13 @@ struct exchange_limits {
     /// socket full never lets a read wait, and the timers of the strand (this call's deadline,
     /// every other call's) run only when the coroutine suspends. Both bounds: a read costs
     /// about the same for one byte (one TLS record each) as for 16 KB, and a read straight into
-    /// a body may take megabytes. A slice of the costliest input (one-byte chunks, 256 KB of
-    /// them over TLS) takes a few milliseconds; a response of less than 32 reads and 256 KB
-    /// never reaches either bound, and larger ones pay one post (about a microsecond) per
-    /// 256 KB, well under 1 % of reading them.
+    /// a body may take megabytes. A slice of the costliest input (64 KB of one-byte chunks over
+    /// TLS) takes about a millisecond: measured, a call ends 1-8 ms after its deadline under
+    /// such a flood, where 256 KB slices gave 15-25 ms. A response of less than 32 reads and
+    /// 64 KB never pays a post; larger ones pay one (about a microsecond) per 64 KB, against
+    /// the 20-60 us of reading (and decrypting) them.
     unsigned slice_reads = 32;
-    std::size_t slice_bytes = 256 * 1024;
+    std::size_t slice_bytes = 64 * 1024;
 };
 
 /// The exchange as a state machine (Boost.MySQL's sans-io style): the driver performs the
