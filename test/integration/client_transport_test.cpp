@@ -568,6 +568,10 @@ BOOST_AUTO_TEST_CASE(endless_floods_end_at_each_calls_deadline) {
                         sent += chunks.size();
                     }
                 });
+            // Read before the server's thread starts: from then on, only that thread touches
+            // the server.
+            auto opts = server.options_for_client();
+            opts.max_response_bytes = std::size_t(1) << 30;
             struct server_thread {
                 net::io_context& ioc;
                 std::thread thread{[this] { ioc.run(); }};
@@ -579,8 +583,6 @@ BOOST_AUTO_TEST_CASE(endless_floods_end_at_each_calls_deadline) {
             io_fixture f;
             f.run(
                 [&]() -> net::awaitable<void> {
-                    auto opts = server.options_for_client();
-                    opts.max_response_bytes = std::size_t(1) << 30;
                     client c(f.ioc.get_executor(), opts);
                     struct outcome {
                         error_code ec;

@@ -188,17 +188,18 @@ std::vector<fault_row> fault_rows() {
                 BOOST_TEST(o.pool_delta.connections_created == 1u);
                 BOOST_TEST(o.pool_delta.connections_reused == 0u);
             }));
-    rows.push_back(row("server closed a connection idle only 50 ms: detected at reuse all the same")
-                       .server_closes_idle_after(20ms)
-                       .warm_up(1, 70ms)
-                       .attempts_allowed(1)
-                       .succeeds()
-                       .attempts_reported(1)
-                       .also([](const row_outcome& o) {
-                           BOOST_TEST(o.pool_delta.closed_by_peer == 1u);
-                           BOOST_TEST(o.pool_delta.connections_created == 1u);
-                           BOOST_TEST(o.pool_delta.connections_reused == 0u);
-                       }));
+    rows.push_back(
+        row("server closed the idle connection after 20 ms, reused at 70 ms: detected all the same")
+            .server_closes_idle_after(20ms)
+            .warm_up(1, 70ms)
+            .attempts_allowed(1)
+            .succeeds()
+            .attempts_reported(1)
+            .also([](const row_outcome& o) {
+                BOOST_TEST(o.pool_delta.closed_by_peer == 1u);
+                BOOST_TEST(o.pool_delta.connections_created == 1u);
+                BOOST_TEST(o.pool_delta.connections_reused == 0u);
+            }));
     rows.push_back(
         row("reused connection dropped by the server: one stale retry, even with max_attempts = 1")
             .warm_up(1)
