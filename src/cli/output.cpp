@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include "codec/json_writer.hpp"
+#include "text/printable.hpp"
 #include "text/utf8.hpp"
 
 #include <charconv>
@@ -36,27 +37,30 @@ void write_response_json(std::ostream& out, const rerank::response& res) {
     out << text;
 }
 
+// Documents and the model name are escaped: the model comes from the server, and a document's
+// control characters would garble the table (JSON output escapes them its own way).
 void write_response_table(std::ostream& out, const rerank::response& res) {
     constexpr std::size_t shown_bytes = 72;
-    std::string text = "rank  index   score   document\n";
+    std::string table = "rank  index   score   document\n";
     for (std::size_t i = 0; i < res.results.size(); ++i) {
         const auto& r = res.results[i];
         char line[64];
         std::snprintf(line, sizeof line, "%4zu  %5zu  %.4f  ", i + 1, r.index, r.relevance_score);
-        text += line;
+        table += line;
         std::string_view doc = r.document;
         if (doc.size() > shown_bytes) {
             // Not inside a UTF-8 sequence.
-            text.append(doc.substr(0, utf8::floor_boundary(doc, shown_bytes))).append("...");
+            text::append_printable(table, doc.substr(0, utf8::floor_boundary(doc, shown_bytes)));
+            table.append("...");
         } else {
-            text.append(doc);
+            text::append_printable(table, doc);
         }
-        text.push_back('\n');
+        table.push_back('\n');
     }
-    text += "model " + res.model + ", " + std::to_string(res.requests) +
-            (res.requests == 1 ? " request, " : " requests, ") +
-            std::to_string(res.usage.total_tokens) + " tokens\n";
-    out << text;
+    table += "model " + text::printable(res.model) + ", " + std::to_string(res.requests) +
+             (res.requests == 1 ? " request, " : " requests, ") +
+             std::to_string(res.usage.total_tokens) + " tokens\n";
+    out << table;
 }
 
 int exit_code_for(rerank::error_code ec) {

@@ -16,7 +16,8 @@ namespace rerank::cli {
 /// "requests":k}` and a newline, keys in that order.
 void write_response_json(std::ostream& out, const rerank::response& res);
 
-/// A table for people: rank, index, score and the start of each document.
+/// A table for people: rank, index, score and the start of each document. Control characters
+/// of the documents and the model name appear as escapes (`text::printable`).
 void write_response_table(std::ostream& out, const rerank::response& res);
 
 /// 2 for requests refused before sending, 4 for network, TLS, timeout and cancellation,
