@@ -235,9 +235,10 @@ BOOST_AUTO_TEST_CASE(api_key_over_plain_http_off_loopback_needs_opting_in) {
             return opts;
         };
         // Refused before anything is sent, naming the way out.
-        for (const std::string& url :
-             {"http://0.0.0.0:" + port + "/compatible-api/v1",
-              "http://192.0.2.10/compatible-api/v1", "http://rerank.example/compatible-api/v1"}) {
+        const std::vector<std::string> refused = {"http://0.0.0.0:" + port + "/compatible-api/v1",
+                                                  "http://192.0.2.10/compatible-api/v1",
+                                                  "http://rerank.example/compatible-api/v1"};
+        for (const std::string& url : refused) {
             client c(f.ioc.get_executor(), with_url(url));
             auto out = co_await call(c, sample_request());
             BOOST_TEST(out.ec == errc::invalid_request, url);
