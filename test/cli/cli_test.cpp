@@ -173,11 +173,15 @@ BOOST_AUTO_TEST_CASE(retries_are_reported_and_succeed) {
     BOOST_TEST(server.stats().requests == 2u);
 }
 
-// Whether `text` holds no control byte but the line ends.
+// Whether `text` holds no control character but the line ends: no C0 byte, DEL or C1 (C2 80..9F).
 bool only_line_breaks(const std::string& text) {
-    return std::none_of(text.begin(), text.end(), [](char c) {
-        return (static_cast<unsigned char>(c) < 0x20 && c != '\n') || c == 0x7f;
-    });
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\n') || c == 0x7f ||
+            (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0))
+            return false;
+    }
+    return true;
 }
 
 BOOST_AUTO_TEST_CASE(server_strings_are_escaped_on_stderr) {
@@ -200,7 +204,7 @@ BOOST_AUTO_TEST_CASE(table_escapes_the_model_and_documents) {
                              R"({"text": "red \u001b[31m alert\u0007"})"
                              "\n";
     const std::string body =
-        R"({"id":"t","object":"list","model":"qwen\u001b[31m\r\u0007","results":[)"
+        R"({"id":"t","object":"list","model":"qwen\u001b[31m\r\u0007\u009b\u007f","results":[)"
         R"({"index":1,"relevance_score":0.9,"document":{"text":"x\u001b"}},)"
         R"({"index":0,"relevance_score":0.5,"document":{"text":"plain"}}],)"
         R"("usage":{"total_tokens":10}})";
@@ -209,15 +213,19 @@ BOOST_AUTO_TEST_CASE(table_escapes_the_model_and_documents) {
     BOOST_TEST_REQUIRE(r.status == 0, r.err);
     BOOST_TEST(only_line_breaks(r.out), r.out);
     BOOST_TEST(r.out.find(R"(red \x1b[31m alert\x07)") != std::string::npos, r.out);
-    BOOST_TEST(r.out.find(R"(model qwen\x1b[31m\x0d\x07, 1 request)") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find(R"(model qwen\x1b[31m\x0d\x07\u009b\x7f, 1 request)") !=
+                   std::string::npos,
+               r.out);
 
     // JSON output escapes them its own way.
     server.push_fault(emulator::fault::status(200, body));
     r = rank({"--query", "q"}, "emulator-key", docs);
     BOOST_TEST_REQUIRE(r.status == 0, r.err);
     BOOST_TEST(only_line_breaks(r.out), r.out);
-    BOOST_TEST(r.out.find(R"("model":"qwen\u001b[31m\r\u0007")") != std::string::npos, r.out);
-    BOOST_TEST(boost::json::parse(r.out).at("model").as_string() == "qwen\x1b[31m\r\x07");
+    BOOST_TEST(r.out.find(R"("model":"qwen\u001b[31m\r\u0007\u009b\u007f")") != std::string::npos,
+               r.out);
+    BOOST_TEST(boost::json::parse(r.out).at("model").as_string() ==
+               "qwen\x1b[31m\r\x07\xc2\x9b\x7f");
 }
 
 BOOST_AUTO_TEST_CASE(a_retried_failure_is_one_line_unless_verbose) {
