@@ -2,6 +2,8 @@
 #include <rerank/error.hpp>
 #include <rerank/error_with_diagnostics.hpp>
 
+#include "text/printable.hpp"
+
 #include <ostream>
 #include <string>
 
@@ -100,6 +102,9 @@ std::ostream& operator<<(std::ostream& out, errc e) {
     return out << to_string(e);
 }
 
+// Every field but the status and the attempt count may hold what a server sent: the whole line
+// is escaped once, which is the same as escaping each field (the separators are printable ASCII),
+// and the location, a URL, loses its user info and query first.
 std::string diagnostics::to_string() const {
     std::string out;
     auto add = [&out](std::string_view part) {
@@ -117,12 +122,13 @@ std::string diagnostics::to_string() const {
         add(std::to_string(attempts) + " attempts");
     std::string text = !provider_message.empty() ? provider_message : client_message;
     if (!location.empty())
-        text += (text.empty() ? "" : "; ") + std::string("location: ") + location;
+        text +=
+            (text.empty() ? "" : "; ") + std::string("location: ") + text::printable_url(location);
     if (!body_snippet.empty() && provider_message.empty())
         text += (text.empty() ? "" : "; ") + std::string("body: ") + body_snippet;
     if (!text.empty())
         out += out.empty() ? text : ": " + text;
-    return out;
+    return text::printable(out);
 }
 
 namespace {

@@ -16,6 +16,8 @@ percentiles and the client's own CPU per request.
   --dialect D             dashscope (default) or dashscope-native
   --ca-file PEM           extra trusted CA certificates
   --api-key-env NAME      environment variable holding the API key (default DASHSCOPE_API_KEY)
+  --allow-insecure-http   allow an http:// base URL to a host other than this machine while an
+                          API key is set (the key crosses the network in clear text)
   --concurrency N         calls in flight (default 64)
   --connections N         connection pool size (default = concurrency)
   --duration SECONDS      length of the measured window (default 10)
@@ -103,8 +105,8 @@ bool parse_one(cursor& c, bench_options& o, bool& help) {
         help = true;
         return true;
     }
-    if (n == "--json") {
-        o.json = true;
+    if (n == "--json" || n == "--allow-insecure-http") {
+        (n == "--json" ? o.json : o.allow_insecure_http) = true;
         return true;
     }
     if (n == "--base-url" || n == "--ca-file" || n == "--api-key-env" || n == "--dialect") {

@@ -48,6 +48,8 @@ struct bench_options {
     unsigned threads = 1;
     /// `--json`: one JSON object on stdout instead of the table.
     bool json = false;
+    /// `--allow-insecure-http`: `client_options::allow_insecure_http`. Default false.
+    bool allow_insecure_http = false;
 };
 
 /// What parsing the command line gave: options, a request for the usage text, or an error.

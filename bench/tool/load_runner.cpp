@@ -35,6 +35,7 @@ rerank::client_options client_options_for(const bench_options& o) {
     c.dialect = o.dialect;
     c.tls.ca_file = o.ca_file;
     c.api_key = rerank::api_key_from_environment(o.api_key_env.c_str());
+    c.allow_insecure_http = o.allow_insecure_http;
     c.pool.max_connections = o.connections;
     c.retry.max_attempts = 1;
     return c;

@@ -1,5 +1,7 @@
 #include "report.hpp"
 
+#include "text/printable.hpp"
+
 #include <cstdarg>
 #include <cstdio>
 
@@ -72,7 +74,7 @@ std::string json_report(const load_result& r) {
 std::string table_report(const bench_options& o, const load_result& r) {
     const figures f = compute_figures(r);
     std::string out;
-    append(out, "target       %s (%s)\n", o.base_url.c_str(),
+    append(out, "target       %s (%s)\n", rerank::text::printable_url(o.base_url).c_str(),
            std::string(rerank::to_string(o.dialect)).c_str());
     if (o.rate)
         append(out, "load         open loop, %.1f calls/s, at most %zu in flight", *o.rate,

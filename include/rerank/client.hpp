@@ -37,8 +37,9 @@ public:
     using handler_signature = void(error_code, response);
 
     /// Creates a client. Nothing is connected until the first call. Invalid options (a base URL
-    /// that is not http(s), a control character in the API key, an unreadable CA file) are
-    /// reported by every call as `errc::invalid_request` with diagnostics.
+    /// that is not http(s), an API key over plain HTTP off loopback without
+    /// `client_options::allow_insecure_http`, a control character in the API key, an unreadable
+    /// CA file) are reported by every call as `errc::invalid_request` with diagnostics.
     explicit client(executor_type ex, client_options opts = {});
     ~client();
     client(const client&) = delete;

@@ -20,10 +20,18 @@ std::string api_key_from_environment(const char* variable = "DASHSCOPE_API_KEY")
 /// Options of a `rerank::client`. The defaults talk to DashScope's international region.
 struct client_options {
     /// Where the API lives, without the endpoint path. `https://` is required except for
-    /// `http://` URLs, which are used as given (for local servers).
+    /// `http://` URLs, which are used as given (for local servers; see `allow_insecure_http`).
+    /// User info (`user:pass@`), a query and a fragment are refused (`errc::invalid_request`);
+    /// messages show a URL without them (`https://***@host/path?***`).
     /// Default `https://dashscope-intl.aliyuncs.com/compatible-api/v1`; for the native dialect
     /// use `https://dashscope-intl.aliyuncs.com/api/v1`.
     std::string base_url = "https://dashscope-intl.aliyuncs.com/compatible-api/v1";
+    /// Whether an `http://` base URL may name a host that is not loopback while `api_key` is
+    /// set: the key would cross the network in clear text. When false (the default), the
+    /// client refuses such a configuration: every call fails with `errc::invalid_request`
+    /// before sending anything. Plain HTTP without an API key, and to loopback (`localhost`,
+    /// 127.0.0.0/8, ::1), is always allowed. Default false.
+    bool allow_insecure_http = false;
     /// Sent as `Authorization: Bearer <key>`. Default: `DASHSCOPE_API_KEY` from the environment
     /// (read when the options are constructed). Never logged or put in any message.
     std::string api_key = api_key_from_environment();

@@ -7,7 +7,9 @@
 namespace rerank {
 
 /// Details of a failure, beside its `error_code`. Fields that do not apply are empty / zero.
-/// Never contains the API key.
+/// Never contains the API key. The string fields hold what the server sent, as it sent it: they
+/// may contain control characters (ESC, CR, BEL...) and ill-formed UTF-8. Print them through
+/// `to_string()` (or `error_with_diagnostics::what()`), which escapes them.
 struct diagnostics {
     /// HTTP status of the answer that failed the call; 0 when no answer was received.
     unsigned http_status = 0;
@@ -28,6 +30,7 @@ struct diagnostics {
     unsigned attempts = 0;
     /// One line per failed attempt, oldest first ("attempt 1: server_error (HTTP 503, code
     /// ServiceUnavailable)"), so a call that failed after retries says what each one met.
+    /// Each line is escaped as `to_string()` is.
     std::string attempt_history;
 
     /// Upper bound of `body_snippet`, in bytes.
@@ -36,7 +39,11 @@ struct diagnostics {
     /// Resets every field.
     void clear() { *this = diagnostics{}; }
 
-    /// One line for people: "HTTP 401, code InvalidApiKey, request id ...: message".
+    /// One line for people: "HTTP 401, code InvalidApiKey, request id ...: message". Safe to
+    /// print: control characters and ill-formed UTF-8 of any field appear as visible escapes
+    /// (ESC as `\x1b`, a C1 control as `\u009b`; well-formed UTF-8 text is kept as is), and
+    /// `location` is shown without its user info and query (`https://***@host/path?***`).
+    /// `attempt_history` is not included.
     std::string to_string() const;
 };
 

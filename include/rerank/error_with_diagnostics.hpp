@@ -17,7 +17,8 @@ public:
     error_with_diagnostics(error_code ec, diagnostics diag);
     const rerank::diagnostics& diagnostics() const noexcept { return diag_; }
     /// "rate_limited: rate limited by the server; retry later (HTTP 429, code Throttling,
-    /// request id ...: Requests rate limit exceeded)".
+    /// request id ...: Requests rate limit exceeded)". One line, safe to print: the diagnostics
+    /// part is `diagnostics::to_string()`, which escapes control characters.
     const char* what() const noexcept override { return message_.c_str(); }
 
 private:

@@ -30,12 +30,18 @@ and prints one JSON object: {"model", "results": [{"index", "relevance_score", "
                           larger calls are split into sub-requests and merged
   --max-documents N       documents per HTTP request (default 500)
   --concurrency N         sub-requests in flight at once (default 8)
+  --allow-insecure-http   allow an http:// base URL to a host other than this machine while an
+                          API key is set (the key crosses the network in clear text)
   --table                 print a table for people instead of JSON
+  --verbose               on failure, also print what each attempt met, one line each
   --help                  this text
 
 rerank tokens reads JSON Lines ({"text": ...} per line) and prints {"n": count} per line: the
 exact Qwen3 token count, or with --estimate the proven upper bound used as a fast pre-check.
 
+Errors are one line on stderr: the error class, HTTP status, provider code, request id and
+message, with control characters from the server shown as escapes (\x1b) and URLs without their
+user info or query (https://***@host/path?***).
 Exit codes: 0 ok, 2 bad input (nothing sent), 3 the API answered with an error,
 4 network, TLS or timeout.
 )";
@@ -77,8 +83,12 @@ std::optional<std::string> parse_rank_command(const std::vector<std::string>& ar
             return args[++i];
         };
         std::optional<std::string> v;
-        if (flag == "--table") {
-            out.table = true;
+        bool* const switched = flag == "--table"                 ? &out.table
+                               : flag == "--verbose"             ? &out.verbose
+                               : flag == "--allow-insecure-http" ? &out.allow_insecure_http
+                                                                 : nullptr;
+        if (switched) {
+            *switched = true;
             continue;
         }
         if (flag == "--query" || flag == "--query-file" || flag == "--documents" ||

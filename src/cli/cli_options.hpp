@@ -37,7 +37,9 @@ struct rank_command {
     std::optional<std::size_t> max_request_tokens;
     std::optional<std::size_t> max_documents;
     std::optional<std::size_t> concurrency;
-    bool table = false; ///< a table for people instead of JSON
+    bool table = false;               ///< a table for people instead of JSON
+    bool verbose = false;             ///< on failure, one more line per failed attempt
+    bool allow_insecure_http = false; ///< `client_options::allow_insecure_http`
 };
 
 /// `rerank tokens` arguments.

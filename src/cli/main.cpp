@@ -2,6 +2,7 @@
 #include "cli/cli_options.hpp"
 #include "cli/json_lines.hpp"
 #include "cli/output.hpp"
+#include "text/printable.hpp"
 
 #include <rerank/client.hpp>
 #include <rerank/error_with_diagnostics.hpp>
@@ -18,8 +19,13 @@ namespace {
 
 using namespace rerank::cli;
 
+// Messages quote the user's arguments and what the server sent: both are escaped.
+void print_error(const std::string& message) {
+    std::cerr << "rerank: " << rerank::text::printable(message) << "\n";
+}
+
 int fail(int code, const std::string& message) {
-    std::cerr << "rerank: " << message << "\n";
+    print_error(message);
     return code;
 }
 
@@ -68,6 +74,7 @@ int run_rank(const std::vector<std::string>& args) {
     else if (cmd.dialect == rerank::dialect::dashscope_native)
         opts.base_url = "https://dashscope-intl.aliyuncs.com/api/v1";
     opts.api_key = rerank::api_key_from_environment(cmd.api_key_env.c_str());
+    opts.allow_insecure_http = cmd.allow_insecure_http;
     if (cmd.model)
         opts.model = *cmd.model;
     if (cmd.ca_file)
@@ -102,8 +109,9 @@ int run_rank(const std::vector<std::string>& args) {
     ioc.run();
 
     if (ec) {
-        std::cerr << "rerank: " << rerank::error_with_diagnostics(ec, diag).what() << "\n";
-        if (!diag.attempt_history.empty() && diag.attempts > 1)
+        // One line, as scripts expect; each attempt's own line only when asked for.
+        print_error(rerank::error_with_diagnostics(ec, diag).what());
+        if (cmd.verbose && !diag.attempt_history.empty() && diag.attempts > 1)
             std::cerr << diag.attempt_history << "\n";
         return exit_code_for(ec);
     }

@@ -1,6 +1,7 @@
 #include "cli/output.hpp"
 
 #include "codec/json_writer.hpp"
+#include "text/printable.hpp"
 #include "text/utf8.hpp"
 
 #include <charconv>
@@ -15,12 +16,32 @@ void append_number(std::string& out, double value) {
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, value);
     out.append(digits, ec == std::errc() ? end : digits);
 }
+
+// The JSON writer escapes what JSON requires (C0 controls, quote, backslash); for a terminal,
+// DEL and the C1 controls (U+0080..U+009F, CSI among them) are escaped too: \u007f, \u009b.
+void append_json_text(std::string& out, std::string_view text) {
+    const std::size_t start = out.size();
+    detail::append_json_string(out, text);
+    for (std::size_t i = start; i < out.size(); ++i) {
+        const auto byte = static_cast<unsigned char>(out[i]);
+        // In well-formed UTF-8, C2 followed by 80..9F is exactly U+0080..U+009F.
+        const bool c1 =
+            byte == 0xC2 && i + 1 < out.size() && static_cast<unsigned char>(out[i + 1]) < 0xA0;
+        if (byte != 0x7F && !c1)
+            continue;
+        char escape[7];
+        std::snprintf(escape, sizeof escape, "\\u%04x",
+                      c1 ? static_cast<unsigned char>(out[i + 1]) : 0x7Fu);
+        out.replace(i, c1 ? 2 : 1, escape, 6);
+        i += 5;
+    }
+}
 } // namespace
 
 void write_response_json(std::ostream& out, const rerank::response& res) {
     std::string text;
     text.append("{\"model\":");
-    detail::append_json_string(text, res.model);
+    append_json_text(text, res.model);
     text.append(",\"results\":[");
     for (std::size_t i = 0; i < res.results.size(); ++i) {
         const auto& r = res.results[i];
@@ -28,7 +49,7 @@ void write_response_json(std::ostream& out, const rerank::response& res) {
         text.append(",\"relevance_score\":");
         append_number(text, r.relevance_score);
         text.append(",\"document\":");
-        detail::append_json_string(text, r.document);
+        append_json_text(text, r.document);
         text.push_back('}');
     }
     text.append("],\"usage\":{\"total_tokens\":").append(std::to_string(res.usage.total_tokens));
@@ -36,27 +57,30 @@ void write_response_json(std::ostream& out, const rerank::response& res) {
     out << text;
 }
 
+// Documents and the model name are escaped: the model comes from the server, and a document's
+// control characters would garble the table (JSON output escapes them its own way).
 void write_response_table(std::ostream& out, const rerank::response& res) {
     constexpr std::size_t shown_bytes = 72;
-    std::string text = "rank  index   score   document\n";
+    std::string table = "rank  index   score   document\n";
     for (std::size_t i = 0; i < res.results.size(); ++i) {
         const auto& r = res.results[i];
         char line[64];
         std::snprintf(line, sizeof line, "%4zu  %5zu  %.4f  ", i + 1, r.index, r.relevance_score);
-        text += line;
+        table += line;
         std::string_view doc = r.document;
         if (doc.size() > shown_bytes) {
             // Not inside a UTF-8 sequence.
-            text.append(doc.substr(0, utf8::floor_boundary(doc, shown_bytes))).append("...");
+            text::append_printable(table, doc.substr(0, utf8::floor_boundary(doc, shown_bytes)));
+            table.append("...");
         } else {
-            text.append(doc);
+            text::append_printable(table, doc);
         }
-        text.push_back('\n');
+        table.push_back('\n');
     }
-    text += "model " + res.model + ", " + std::to_string(res.requests) +
-            (res.requests == 1 ? " request, " : " requests, ") +
-            std::to_string(res.usage.total_tokens) + " tokens\n";
-    out << text;
+    table += "model " + text::printable(res.model) + ", " + std::to_string(res.requests) +
+             (res.requests == 1 ? " request, " : " requests, ") +
+             std::to_string(res.usage.total_tokens) + " tokens\n";
+    out << table;
 }
 
 int exit_code_for(rerank::error_code ec) {

@@ -13,10 +13,12 @@
 namespace rerank::cli {
 
 /// `{"model":..,"results":[{"index","relevance_score","document"}..],"usage":{"total_tokens"},
-/// "requests":k}` and a newline, keys in that order.
+/// "requests":k}` and a newline, keys in that order. Strings hold no control character a
+/// terminal acts on: C0 controls, DEL and C1 controls are JSON escapes (`\u001b`, `\u009b`).
 void write_response_json(std::ostream& out, const rerank::response& res);
 
-/// A table for people: rank, index, score and the start of each document.
+/// A table for people: rank, index, score and the start of each document. Control characters
+/// of the documents and the model name appear as escapes (`text::printable`).
 void write_response_table(std::ostream& out, const rerank::response& res);
 
 /// 2 for requests refused before sending, 4 for network, TLS, timeout and cancellation,

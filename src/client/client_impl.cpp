@@ -40,6 +40,9 @@ client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
     , rng_(std::random_device{}()) {
     config_error = parse_endpoint(options.base_url, target, config_diag);
     if (!config_error)
+        config_error = check_key_in_clear(options.base_url, target, !options.api_key.empty(),
+                                          options.allow_insecure_http, config_diag);
+    if (!config_error)
         config_error = validate_header_value("API key", options.api_key, config_diag);
     if (!config_error)
         config_error = validate_header_value("workspace", options.workspace, config_diag);

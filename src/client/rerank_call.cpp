@@ -11,6 +11,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <utility>
+
 namespace rerank::detail {
 
 namespace net = boost::asio;
@@ -209,10 +211,13 @@ rerank_call::exchange_with_retries(call_control& control, const wire_request& wi
 }
 
 void rerank_call::note_failed_attempt(error_code ec, diagnostics& diag) {
+    // The line names its attempt already: to_string() would repeat the count ("N attempts").
+    const unsigned attempts = std::exchange(diag.attempts, 0u);
     diag.attempt_history += (diag.attempt_history.empty() ? "" : "\n");
-    diag.attempt_history += "attempt " + std::to_string(diag.attempts) + ": " +
+    diag.attempt_history += "attempt " + std::to_string(attempts) + ": " +
                             to_string(static_cast<errc>(ec.value())) + " (" + diag.to_string() +
                             ")";
+    diag.attempts = attempts;
 }
 
 void rerank_call::begin_attempt(diagnostics& diag) {

@@ -1,16 +1,50 @@
 #include "http/endpoint.hpp"
 
+#include "text/printable.hpp"
+
+#include <boost/asio/ip/address.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 
 namespace rerank::detail {
 
 namespace {
+// The URL is echoed without its user info and query: they are where secrets end up.
 error_code refuse(diagnostics& diag, std::string_view base_url, std::string_view why) {
-    diag.client_message = "invalid base URL '" + std::string(base_url) + "': " + std::string(why);
+    diag.client_message =
+        "invalid base URL '" + text::printable_url(base_url) + "': " + std::string(why);
     return errc::invalid_request;
 }
+
+bool equals_ignoring_case(std::string_view a, std::string_view b) {
+    auto lower = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; };
+    if (a.size() != b.size())
+        return false;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    return true;
+}
 } // namespace
+
+bool is_loopback_host(std::string_view host) {
+    if (equals_ignoring_case(host, "localhost"))
+        return true;
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(std::string(host), ec);
+    return !ec && address.is_loopback();
+}
+
+error_code check_key_in_clear(std::string_view base_url, const endpoint& ep, bool has_api_key,
+                              bool allow_insecure_http, diagnostics& diag) {
+    if (ep.tls || !has_api_key || allow_insecure_http || is_loopback_host(ep.host))
+        return {};
+    diag.client_message = "refusing to send the API key in clear text to '" +
+                          text::printable_url(base_url) +
+                          "': use https://, or allow plain HTTP to this host explicitly "
+                          "(client_options::allow_insecure_http, CLI --allow-insecure-http)";
+    return errc::invalid_request;
+}
 
 error_code parse_endpoint(std::string_view base_url, endpoint& out, diagnostics& diag) {
     auto parsed = boost::urls::parse_absolute_uri(base_url);

@@ -173,6 +173,122 @@ BOOST_AUTO_TEST_CASE(retries_are_reported_and_succeed) {
     BOOST_TEST(server.stats().requests == 2u);
 }
 
+// Whether `text` holds no control character but the line ends: no C0 byte, DEL or C1 (C2 80..9F).
+bool only_line_breaks(const std::string& text) {
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if ((c < 0x20 && c != '\n') || c == 0x7f ||
+            (c == 0xc2 && i + 1 < text.size() && static_cast<unsigned char>(text[i + 1]) < 0xa0))
+            return false;
+    }
+    return true;
+}
+
+BOOST_AUTO_TEST_CASE(server_strings_are_escaped_on_stderr) {
+    server.push_fault(emulator::fault::status(
+        503,
+        R"({"request_id":"r\u001b[2J\r","code":"Busy\u0007","message":"a\u001b]0;title\u0007\nb\u009b"})"));
+    auto r = rank({"--query", "q", "--max-attempts", "1"});
+    BOOST_TEST(r.status == 3, r.err);
+    BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
+    BOOST_TEST(only_line_breaks(r.err), r.err);
+    BOOST_TEST(
+        r.err.find(R"(code Busy\x07, request id r\x1b[2J\x0d: a\x1b]0;title\x07\x0ab\u009b)") !=
+            std::string::npos,
+        r.err);
+}
+
+BOOST_AUTO_TEST_CASE(table_escapes_the_model_and_documents) {
+    const std::string docs = R"({"text": "plain"})"
+                             "\n"
+                             R"({"text": "red \u001b[31m alert\u0007"})"
+                             "\n";
+    const std::string body =
+        R"({"id":"t","object":"list","model":"qwen\u001b[31m\r\u0007\u009b\u007f","results":[)"
+        R"({"index":1,"relevance_score":0.9,"document":{"text":"x\u001b"}},)"
+        R"({"index":0,"relevance_score":0.5,"document":{"text":"plain"}}],)"
+        R"("usage":{"total_tokens":10}})";
+    server.push_fault(emulator::fault::status(200, body));
+    auto r = rank({"--query", "q", "--table"}, "emulator-key", docs);
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    BOOST_TEST(only_line_breaks(r.out), r.out);
+    BOOST_TEST(r.out.find(R"(red \x1b[31m alert\x07)") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find(R"(model qwen\x1b[31m\x0d\x07\u009b\x7f, 1 request)") !=
+                   std::string::npos,
+               r.out);
+
+    // JSON output escapes them its own way.
+    server.push_fault(emulator::fault::status(200, body));
+    r = rank({"--query", "q"}, "emulator-key", docs);
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    BOOST_TEST(only_line_breaks(r.out), r.out);
+    BOOST_TEST(r.out.find(R"("model":"qwen\u001b[31m\r\u0007\u009b\u007f")") != std::string::npos,
+               r.out);
+    BOOST_TEST(boost::json::parse(r.out).at("model").as_string() ==
+               "qwen\x1b[31m\r\x07\xc2\x9b\x7f");
+}
+
+BOOST_AUTO_TEST_CASE(a_retried_failure_is_one_line_unless_verbose) {
+    const auto busy = [] {
+        return emulator::fault::status(
+            503, R"({"request_id":"r-1","code":"ModelUnavailable","message":"busy"})",
+            {{"Retry-After", "0"}});
+    };
+    server.push_fault(busy());
+    server.push_fault(busy());
+    auto r = rank({"--query", "q", "--max-attempts", "2"});
+    BOOST_TEST(r.status == 3, r.err);
+    BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
+    BOOST_TEST(r.err.find("2 attempts") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("attempt 1:") == std::string::npos, r.err);
+
+    server.push_fault(busy());
+    server.push_fault(busy());
+    r = rank({"--query", "q", "--max-attempts", "2", "--verbose"});
+    BOOST_TEST(r.status == 3, r.err);
+    BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 3, r.err);
+    const auto first = r.err.find("\nattempt 1: server_error (HTTP 503, code ModelUnavailable");
+    const auto second = r.err.find("\nattempt 2: server_error (HTTP 503");
+    BOOST_TEST(first != std::string::npos, r.err);
+    BOOST_TEST(second > first, r.err);
+    // The summary says the count once; the attempt lines do not repeat it.
+    BOOST_TEST(r.err.find("attempts", first) == std::string::npos, r.err);
+}
+
+BOOST_AUTO_TEST_CASE(base_url_secrets_are_refused_and_not_echoed) {
+    const std::string host = server.base_url().substr(std::string("https://").size());
+    for (const std::string& url : {"https://user:s3cret@" + host, server.base_url() + "?key=s3cret",
+                                   "https://user:s3/cret@" + host + "?key=s3cret"}) {
+        auto r = rank({"--query", "q", "--base-url", url});
+        BOOST_TEST(r.status == 2, url << " -> " << r.status << " " << r.err);
+        BOOST_TEST(r.err.find("s3") == std::string::npos, r.err);
+        BOOST_TEST(r.err.find("***") != std::string::npos, r.err);
+        BOOST_TEST(std::count(r.err.begin(), r.err.end(), '\n') == 1, r.err);
+    }
+    BOOST_TEST(server.stats().requests == 0u);
+}
+
+// 0.0.0.0 is not loopback, yet on Linux a connection to it reaches this machine's own listeners:
+// the opted-in run stays on this machine.
+BOOST_AUTO_TEST_CASE(plain_http_with_a_key_off_loopback_needs_allow_insecure_http) {
+    emulator::server plain{emulator::options{}};
+    plain.start();
+    const std::string port = std::to_string(plain.port());
+    const std::string off_loopback = "http://0.0.0.0:" + port + "/compatible-api/v1";
+    auto r = rank({"--query", "q", "--base-url", off_loopback});
+    BOOST_TEST(r.status == 2, r.err);
+    BOOST_TEST(r.err.find("--allow-insecure-http") != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("emulator-key") == std::string::npos, r.err);
+    BOOST_TEST(plain.stats().requests == 0u);
+
+    r = rank({"--query", "q", "--base-url", off_loopback, "--allow-insecure-http"});
+    BOOST_TEST(r.status == 0, r.err);
+    r = rank({"--query", "q", "--base-url", "http://localhost:" + port + "/compatible-api/v1"});
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(plain.stats().requests == 2u);
+    plain.stop();
+}
+
 BOOST_AUTO_TEST_CASE(batching_flags_split_the_call) {
     auto r = rank({"--query", "rerank model", "--max-documents", "2", "--concurrency", "2"});
     BOOST_TEST_REQUIRE(r.status == 0, r.err);

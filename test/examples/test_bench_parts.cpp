@@ -1,6 +1,7 @@
 // The pure parts of rerank-bench: options, histogram, workload, JSON report.
 #include "bench_options.hpp"
 #include "latency_histogram.hpp"
+#include "load_runner.hpp"
 #include "report.hpp"
 #include "workload.hpp"
 
@@ -34,6 +35,7 @@ BOOST_AUTO_TEST_CASE(options_defaults_follow_the_interface) {
     BOOST_TEST(!o.top_n);
     BOOST_TEST(o.threads == 1u);
     BOOST_TEST(!o.json);
+    BOOST_TEST(!o.allow_insecure_http);
     BOOST_TEST(o.api_key_env == "DASHSCOPE_API_KEY");
     BOOST_TEST((o.dialect == rerank::dialect::dashscope));
 }
@@ -49,6 +51,9 @@ BOOST_AUTO_TEST_CASE(options_are_read_and_checked) {
     BOOST_TEST(*p.options.rate == 250.5);
     BOOST_TEST(p.options.warmup_s == 0.0);
     BOOST_TEST((p.options.dialect == rerank::dialect::dashscope_native));
+    BOOST_TEST(parse({"--base-url", "u", "--allow-insecure-http"}).options.allow_insecure_http);
+    BOOST_TEST(client_options_for(parse({"--base-url", "u", "--allow-insecure-http"}).options)
+                   .allow_insecure_http);
 
     BOOST_TEST(parse({}).error == "--base-url is required");
     BOOST_TEST(!parse({"--base-url", "u", "--concurrency", "0"}).error.empty());
@@ -136,6 +141,16 @@ BOOST_AUTO_TEST_CASE(json_report_derives_rates_from_the_window) {
     BOOST_TEST(j.at("cpu_us_per_request").to_number<double>() == 25.0);
     BOOST_TEST(j.at("latency_ms").at("p99").to_number<double>() == 2.0);
     BOOST_TEST(j.at("handshakes").at("resumed").as_int64() == 63);
+}
+
+BOOST_AUTO_TEST_CASE(table_report_shows_the_target_without_secrets) {
+    auto p = parse({"--base-url", "https://user:s3cret@h:8443/compatible-api/v1?key=s3cret"});
+    BOOST_TEST_REQUIRE(p.error.empty(), p.error);
+    const std::string table = table_report(p.options, load_result{});
+    BOOST_TEST(table.find("target       https://***@h:8443/compatible-api/v1?*** (dashscope)") ==
+                   0u,
+               table);
+    BOOST_TEST(table.find("s3cret") == std::string::npos);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -2,7 +2,11 @@
 #include "integration/call_helpers.hpp"
 #include "support/emulator_fixture.hpp"
 
+#include <rerank/error_with_diagnostics.hpp>
+
 #include <boost/test/unit_test.hpp>
+
+#include <algorithm>
 
 using namespace rerank;
 using namespace rerank::test;
@@ -167,6 +171,112 @@ BOOST_AUTO_TEST_CASE(bad_base_urls_are_invalid_requests) {
             BOOST_TEST(out.ec == errc::invalid_request, url);
             BOOST_TEST(!out.diag.client_message.empty());
         }
+    });
+}
+
+BOOST_AUTO_TEST_CASE(base_url_secrets_are_never_echoed) {
+    run([&]() -> net::awaitable<void> {
+        struct row {
+            const char* url;
+            const char* shown; // how the message shows the URL
+        };
+        for (const row& r : {
+                 row{"https://user:s3cret@example.com/v1", "https://***@example.com/v1"},
+                 row{"https://example.com/v1?key=s3cret", "https://example.com/v1?***"},
+                 row{"https://example.com/v1#s3cret", "https://example.com/v1#***"},
+                 row{"ftp://user:s3cret@example.com/v1?key=s3cret", "ftp://***@example.com/v1?***"},
+                 row{"https://user:s3/cret@exa mple.com?key=s3cret",
+                     "https://***@exa mple.com?***"},
+             }) {
+            client_options opts = client_options_for(server);
+            opts.base_url = r.url;
+            client c(ioc.get_executor(), opts);
+            auto out = co_await call(c, sample_request());
+            BOOST_TEST(out.ec == errc::invalid_request, r.url);
+            const std::string what = error_with_diagnostics(out.ec, out.diag).what();
+            BOOST_TEST(what.find("s3") == std::string::npos, what);
+            BOOST_TEST(what.find(r.shown) != std::string::npos, what);
+        }
+        BOOST_TEST(server.stats().requests == 0u);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(control_characters_from_the_server_are_escaped_when_printed) {
+    run([&]() -> net::awaitable<void> {
+        client c(ioc.get_executor(), no_retries(server));
+        server.push_fault(emulator::fault::status(
+            503,
+            R"({"request_id":"r\u001b[2J\r","code":"Busy\u0007","message":"a\u001b]0;x\u0007\nb"})"));
+        auto out = co_await call(c, sample_request());
+        BOOST_TEST(out.ec == errc::server_error);
+        BOOST_TEST(out.diag.request_id == "r\x1b[2J\r"); // the field keeps what was sent
+        const std::string what = error_with_diagnostics(out.ec, out.diag).what();
+        BOOST_TEST(what.find(R"(code Busy\x07, request id r\x1b[2J\x0d: a\x1b]0;x\x07\x0ab)") !=
+                       std::string::npos,
+                   what);
+        BOOST_TEST(std::none_of(what.begin(), what.end(),
+                                [](char ch) { return static_cast<unsigned char>(ch) < 0x20; }));
+    });
+}
+
+// Plain HTTP to a host other than this machine sends the key in clear text: refused unless
+// allowed. 0.0.0.0 is not loopback, yet on Linux a connection to it reaches this machine's own
+// listeners, so the allowed cases stay on loopback.
+BOOST_AUTO_TEST_CASE(api_key_over_plain_http_off_loopback_needs_opting_in) {
+    emulator::options plain;
+    plain.api_key = "emulator-key";
+    emulator_fixture f(plain);
+    const std::string port = std::to_string(f.server.port());
+    f.run([&]() -> net::awaitable<void> {
+        auto with_url = [&](std::string url) {
+            client_options opts = client_options_for(f.server);
+            opts.base_url = std::move(url);
+            opts.retry.max_attempts = 1;
+            return opts;
+        };
+        // Refused before anything is sent, naming the way out.
+        const std::vector<std::string> refused = {"http://0.0.0.0:" + port + "/compatible-api/v1",
+                                                  "http://192.0.2.10/compatible-api/v1",
+                                                  "http://rerank.example/compatible-api/v1"};
+        for (const std::string& url : refused) {
+            client c(f.ioc.get_executor(), with_url(url));
+            auto out = co_await call(c, sample_request());
+            BOOST_TEST(out.ec == errc::invalid_request, url);
+            BOOST_TEST(out.diag.client_message.find("allow_insecure_http") != std::string::npos,
+                       out.diag.client_message);
+            BOOST_TEST(out.diag.client_message.find("emulator-key") == std::string::npos);
+        }
+        BOOST_TEST(f.server.stats().requests == 0u);
+
+        // Opted in.
+        auto allowed = with_url("http://0.0.0.0:" + port + "/compatible-api/v1");
+        allowed.allow_insecure_http = true;
+        client opted(f.ioc.get_executor(), allowed);
+        auto out = co_await call(opted, sample_request());
+        BOOST_TEST(!out.ec, out.diag.to_string());
+
+        // Loopback, by name and by address: always fine.
+        for (const std::string& url : {"http://127.0.0.1:" + port + "/compatible-api/v1",
+                                       "http://LocalHost:" + port + "/compatible-api/v1"}) {
+            client c(f.ioc.get_executor(), with_url(url));
+            out = co_await call(c, sample_request());
+            BOOST_TEST(!out.ec, url << ": " << out.diag.to_string());
+        }
+    });
+
+    // Without a key, plain HTTP anywhere is fine (nothing secret to leak).
+    emulator::options no_auth;
+    no_auth.api_key.clear();
+    emulator_fixture open(no_auth);
+    open.run([&]() -> net::awaitable<void> {
+        client_options opts = client_options_for(open.server);
+        opts.base_url =
+            "http://0.0.0.0:" + std::to_string(open.server.port()) + "/compatible-api/v1";
+        opts.api_key.clear();
+        client c(open.ioc.get_executor(), opts);
+        auto out = co_await call(c, sample_request());
+        BOOST_TEST(!out.ec, out.diag.to_string());
+        BOOST_TEST(open.server.stats().requests == 1u);
     });
 }
 
