@@ -20,6 +20,7 @@
 //     `0.12e-2147483647`. json_reader takes every exponent that fits in an int (RFC 8259 sets
 //     no limit) and reads these as +-infinity or 0; both refuse exponents beyond an int.
 #include "codec/json_reader.hpp"
+#include "support/json_event_recorder.hpp"
 
 #include <boost/json/basic_parser_impl.hpp>
 
@@ -34,59 +35,7 @@
 
 namespace {
 
-// Records every event as text, merging *_part events so both parsers compare equal.
-struct recorder {
-    static constexpr std::size_t max_object_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_array_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_key_size = static_cast<std::size_t>(-1);
-    static constexpr std::size_t max_string_size = static_cast<std::size_t>(-1);
-    using ec = boost::json::error_code;
-    using sv = boost::json::string_view;
-
-    bool want_strings = true;
-    std::vector<std::string> events;
-    std::vector<double> doubles;
-    std::vector<std::string> double_texts; // json_reader gives the whole number's text
-    std::string part;
-
-    bool wants_string_value() const { return want_strings; }
-    bool on_document_begin(ec&) { return true; }
-    bool on_document_end(ec&) { return true; }
-    bool on_object_begin(ec&) { return add("{"); }
-    bool on_object_end(std::size_t n, ec&) { return add("}" + std::to_string(n)); }
-    bool on_array_begin(ec&) { return add("["); }
-    bool on_array_end(std::size_t n, ec&) { return add("]" + std::to_string(n)); }
-    bool on_key_part(sv s, std::size_t, ec&) { return part.append(s.data(), s.size()), true; }
-    bool on_key(sv s, std::size_t n, ec&) { return whole("k:", s, n); }
-    bool on_string_part(sv s, std::size_t, ec&) { return part.append(s.data(), s.size()), true; }
-    bool on_string(sv s, std::size_t n, ec&) {
-        return want_strings ? whole("s:", s, n) : (part.clear(), add("s"));
-    }
-    bool on_number_part(sv, ec&) { return true; }
-    bool on_int64(std::int64_t i, sv, ec&) { return add("i:" + std::to_string(i)); }
-    bool on_uint64(std::uint64_t u, sv, ec&) { return add("u:" + std::to_string(u)); }
-    bool on_double(double d, sv text, ec&) {
-        doubles.push_back(d);
-        double_texts.emplace_back(text.data(), text.size());
-        return add("d");
-    }
-    bool on_bool(bool b, ec&) { return add(b ? "true" : "false"); }
-    bool on_null(ec&) { return add("null"); }
-    bool on_comment_part(sv, ec&) { return true; }
-    bool on_comment(sv, ec&) { return true; }
-
-    bool add(std::string e) {
-        events.push_back(std::move(e));
-        return true;
-    }
-    bool whole(const char* tag, sv s, std::size_t n) {
-        part.append(s.data(), s.size());
-        const bool size_ok = n == part.size();
-        events.push_back(tag + part + (size_ok ? "" : " (bad size)"));
-        part.clear();
-        return true;
-    }
-};
+using recorder = rerank::test::json_event_recorder;
 
 [[noreturn]] void fail(const char* what, std::string_view text) {
     std::fprintf(stderr, "json_reader differs from Boost: %s\ninput (%zu bytes): %.*s\n", what,
