@@ -68,7 +68,7 @@ rerank::emulator::fault_hook fault_cycle(unsigned long long every) {
         const unsigned long long n = ++*count;
         if (n % every != 0)
             return fault::normal();
-        switch ((n / every) % 6) {
+        switch ((n / every - 1) % 6) {
         case 0:
             return fault::status(503, R"({"code":"ServiceUnavailable","message":"soak"})");
         case 1:
