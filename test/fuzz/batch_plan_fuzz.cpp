@@ -95,8 +95,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (!plan.document_bytes.empty() && plan.document_bytes.size() != req.documents.size())
         fail("document_bytes is neither empty nor one per document", req);
 
+    // The query weighs min(its tokens, the item limit) + the instruct's, as `limits` says, also
+    // when client_truncates sends a prefix of it (whose tokens may be fewer).
     const std::string_view query = plan.query_text(req);
-    const std::size_t q = item_tokens(query) + (req.instruct ? tokenizer.count(*req.instruct) : 0);
+    (void)item_tokens(query);
+    const std::size_t q = std::min(tokenizer.count(req.query), cap) +
+                          (req.instruct ? tokenizer.count(*req.instruct) : 0);
     if (plan.query_tokens < q || (plan.query_tokens_exact && plan.query_tokens != q))
         fail("query_tokens below the exact count, or called exact and not", req);
     const std::size_t envelope = batching::json_envelope_reserve +
