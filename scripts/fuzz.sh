@@ -136,7 +136,9 @@ for t in "${targets[@]}"; do
         echo "fuzz_$t: ${seconds} s, ${runs:-?} runs, ${cov:-no coverage line}"
     else
         echo "fuzz_$t: FAILED (log: $log)" >&2
-        grep -E 'ERROR|SUMMARY|: [a-z].*$' "$log" | head -20 >&2 || true
+        # The target's own message and input, or the sanitizer's report.
+        grep -a -E '^([a-z_]+: |json_reader differs|input \(|SUMMARY|==[0-9]+== ?ERROR)' "$log" |
+            cut -c1-300 | head -12 >&2 || true
         failed+=("$t")
     fi
 done
