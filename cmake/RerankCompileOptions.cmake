@@ -12,3 +12,16 @@ if(RERANK_SANITIZE)
         -fsanitize=${RERANK_SANITIZE} -fno-omit-frame-pointer -fno-sanitize-recover=all)
     target_link_options(rerank_compile_options INTERFACE -fsanitize=${RERANK_SANITIZE})
 endif()
+# The fuzz build (test/fuzz): every target compiled with libFuzzer's coverage instrumentation and
+# ASan+UBSan; the fuzz targets add libFuzzer's main when they link.
+if(RERANK_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+        message(FATAL_ERROR "RERANK_FUZZ needs clang (libFuzzer): configure with CMAKE_CXX_COMPILER=clang++-14")
+    endif()
+    if(RERANK_SANITIZE)
+        message(FATAL_ERROR "RERANK_FUZZ brings its own sanitizers: leave RERANK_SANITIZE empty")
+    endif()
+    target_compile_options(rerank_compile_options INTERFACE
+        -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all)
+    target_link_options(rerank_compile_options INTERFACE -fsanitize=address,undefined)
+endif()

@@ -11,6 +11,7 @@ packages=(
     nginx-light        # the TLS reverse proxy of the pool tests and the benchmark peer
     wrk                # the benchmark floor
     clang-format
+    clang-14 libfuzzer-14-dev libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh)
 )
 
 missing=()

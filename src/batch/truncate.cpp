@@ -7,8 +7,15 @@
 namespace rerank::batching {
 std::size_t token_prefix_bytes(std::string_view text, std::size_t max_tokens,
                                const token_counter& counter) {
-    if (counter.prefix_bytes)
-        return utf8::floor_boundary(text, counter.prefix_bytes(text, max_tokens));
+    if (counter.prefix_bytes) {
+        const std::size_t cut = counter.prefix_bytes(text, max_tokens);
+        const std::size_t at = utf8::floor_boundary(text, cut);
+        // Clamping can move the cut back (the Qwen3 tokenizer cuts invalid UTF-8 between stray
+        // continuation bytes, each a character to it), and a shorter prefix may hold more
+        // tokens ("throug" takes more than "through"): then check, and search if it is over.
+        if (at == cut || counter.exact(text.substr(0, at)) <= max_tokens)
+            return at;
+    }
 
     // Invariant: prefix(lo) fits (the empty prefix does), prefix(hi) does not (the whole text
     // does not, by the precondition).

@@ -10,7 +10,8 @@ namespace rerank::batching {
 
 /// Bytes of a prefix of `text` with at most `max_tokens` tokens, at a character boundary.
 /// Precondition: `text` itself has more than `max_tokens` tokens (the caller counted it). Uses
-/// `counter.prefix_bytes` when set (clamped to a boundary, in case), otherwise binary search over
+/// `counter.prefix_bytes` when set (clamped to a boundary, in case; a clamped prefix over
+/// `max_tokens` falls back to the search), otherwise binary search over
 /// prefix lengths with `counter.exact`. The search keeps "the prefix at `lo` fits", so its answer
 /// fits even though a BPE count need not grow with every byte; it is then the longest fitting
 /// prefix whenever counts do grow with length.

@@ -1,10 +1,13 @@
 // rerank-emulator: a local DashScope rerank server for scripts, demos and offline development.
 #include <rerank/emulator/server.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <csignal>
 #include <cstdlib>
 #include <exception>
 #include <iostream>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -33,6 +36,11 @@ options:
                             BM25 over the request's documents (default), or each document
                             scored on its own (scores compare across requests)
   --threads N               server threads (default 1)
+  --idle-close-after MS     close a keep-alive connection idle this long (default: never)
+  --close-after-responses N close each connection after N responses (default: no limit)
+  --fault-every N           every Nth request meets a fault, in turn: 503, connection
+                            dropped, reset mid-body, truncated body, malformed JSON, 200 ms
+                            delay (default 0: none); for soak tests (scripts/soak.sh)
   --help                    this text
 )";
 
@@ -52,9 +60,40 @@ unsigned long long number(std::string_view option, const char* text, unsigned lo
     fail("invalid value for " + std::string(option) + ": " + text);
 }
 
-rerank::emulator::options parse(int argc, char** argv) {
-    // The defaults enforce the limit as the real API does, with exact Qwen3 counts.
+// Every `every`th request meets the next fault of a fixed cycle (`--fault-every`).
+rerank::emulator::fault_hook fault_cycle(unsigned long long every) {
+    using rerank::emulator::fault;
+    auto count = std::make_shared<std::atomic<unsigned long long>>(0);
+    return [every, count](const rerank::emulator::request_info&) {
+        const unsigned long long n = ++*count;
+        if (n % every != 0)
+            return fault::normal();
+        switch ((n / every - 1) % 6) {
+        case 0:
+            return fault::status(503, R"({"code":"ServiceUnavailable","message":"soak"})");
+        case 1:
+            return fault::drop();
+        case 2:
+            return fault::reset_mid_body();
+        case 3:
+            return fault::truncated_body();
+        case 4:
+            return fault::malformed_json();
+        default:
+            return fault::delay(std::chrono::milliseconds(200));
+        }
+    };
+}
+
+struct command_line {
     rerank::emulator::options opts;
+    unsigned long long fault_every = 0;
+};
+
+command_line parse(int argc, char** argv) {
+    // The defaults enforce the limit as the real API does, with exact Qwen3 counts.
+    command_line line;
+    rerank::emulator::options& opts = line.opts;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         const auto value = [&]() -> const char* {
@@ -85,6 +124,12 @@ rerank::emulator::options parse(int argc, char** argv) {
             opts.max_documents = number(arg, value(), static_cast<unsigned long long>(-1));
         } else if (arg == "--threads") {
             opts.threads = static_cast<unsigned>(number(arg, value(), 256));
+        } else if (arg == "--idle-close-after") {
+            opts.idle_close_after = std::chrono::milliseconds(number(arg, value(), 86400000));
+        } else if (arg == "--close-after-responses") {
+            opts.close_after_responses = number(arg, value(), static_cast<unsigned long long>(-1));
+        } else if (arg == "--fault-every") {
+            line.fault_every = number(arg, value(), static_cast<unsigned long long>(-1));
         } else if (arg == "--scoring") {
             const std::string_view mode = value();
             if (mode == "request")
@@ -99,13 +144,14 @@ rerank::emulator::options parse(int argc, char** argv) {
     }
     if (opts.tls_cert_file.empty() != opts.tls_key_file.empty())
         fail("--tls-cert and --tls-key go together");
-    return opts;
+    return line;
 }
 
 } // namespace
 
 int main(int argc, char** argv) {
-    const rerank::emulator::options opts = parse(argc, argv);
+    const command_line line = parse(argc, argv);
+    const rerank::emulator::options& opts = line.opts;
 
     // Block the signals before any thread starts, so that every thread inherits the mask and
     // only sigwait below receives them.
@@ -117,6 +163,8 @@ int main(int argc, char** argv) {
 
     try {
         rerank::emulator::server server(opts);
+        if (line.fault_every != 0)
+            server.set_fault_hook(fault_cycle(line.fault_every));
         server.start();
         // The key is never printed: only the scheme, host and port.
         std::cout << "listening on " << (opts.tls_cert_file.empty() ? "http" : "https") << "://"

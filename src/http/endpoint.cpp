@@ -77,7 +77,11 @@ error_code parse_endpoint(std::string_view base_url, endpoint& out, diagnostics&
         return refuse(diag, base_url, "no host");
 
     if (url.has_port()) {
-        if (url.port_number() == 0)
+        // Boost.URL 1.81's port_number() keeps a larger port modulo 65536 (99999 -> 34463):
+        // read the digits here.
+        const std::string_view digits = url.port();
+        if (digits.empty() || digits.size() > 5 || std::stoul(std::string(digits)) > 65535 ||
+            url.port_number() == 0)
             return refuse(diag, base_url, "invalid port");
         ep.port = std::to_string(url.port_number());
     } else {
@@ -86,6 +90,10 @@ error_code parse_endpoint(std::string_view base_url, endpoint& out, diagnostics&
     ep.host_header = std::string(url.encoded_authority());
 
     ep.base_path = url.encoded_path();
+    // Boost.URL 1.81 takes what follows a port's digits as the path ("http://h:8=80" has the
+    // path "=80"); a request target needs the path to start with '/'.
+    if (!ep.base_path.empty() && ep.base_path.front() != '/')
+        return refuse(diag, base_url, "invalid port or path");
     while (!ep.base_path.empty() && ep.base_path.back() == '/')
         ep.base_path.pop_back();
     out = std::move(ep);

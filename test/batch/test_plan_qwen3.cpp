@@ -173,4 +173,26 @@ BOOST_AUTO_TEST_CASE(quick_bound_settles_the_usual_request) {
     BOOST_TEST(bound_calls > 0u);
 }
 
+// Found by test/fuzz/batch_plan_fuzz.cpp: on invalid UTF-8 the tokenizer may cut between stray
+// continuation bytes (each a character to it), the planner moved that cut back to a UTF-8
+// boundary, and the shorter prefix had more tokens ("throug" against "through"): a document
+// sent over the item limit under client_truncates.
+BOOST_AUTO_TEST_CASE(client_truncates_stays_within_the_item_limit_on_invalid_utf8) {
+    const std::string doc = "through\x84\x84\x84\x84";
+    const std::size_t cap = count("through");
+    BOOST_TEST_REQUIRE(count(doc) > cap);
+    BOOST_TEST_REQUIRE(count("throug") > cap); // what made the old clamp go over
+    request req;
+    req.query = "q";
+    req.documents = {doc};
+    limits lim;
+    lim.max_item_tokens = cap;
+    lim.oversized_items = oversized_item_policy::client_truncates;
+    batch_plan plan;
+    diagnostics diag;
+    BOOST_TEST_REQUIRE(!plan_batches(req, lim, qwen3_token_counter(), plan, diag),
+                       diag.client_message);
+    BOOST_TEST(count(plan.document_text(req, 0)) <= cap);
+}
+
 BOOST_AUTO_TEST_SUITE_END()

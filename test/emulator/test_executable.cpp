@@ -71,6 +71,22 @@ BOOST_AUTO_TEST_CASE(serves_https_without_auth_and_exits_0_on_sigint) {
     BOOST_TEST(exit.status == 0, "stderr: " << exit.err);
 }
 
+BOOST_AUTO_TEST_CASE(fault_every_n_faults_every_nth_request_503_first) {
+    child_process p({program(), "--no-auth", "--fault-every", "2"});
+    const unsigned short port = port_of(p.read_line(10s), "http");
+    const auto request = post(compatible_path, compatible_body("a", {"a", "b"}), "");
+    io_fixture().run([&]() -> asio::awaitable<void> {
+        auto r = co_await one_shot(port, request);
+        BOOST_TEST(r.response.result_int() == 200u);
+        r = co_await one_shot(port, request);
+        BOOST_TEST(r.response.result_int() == 503u);
+        r = co_await one_shot(port, request);
+        BOOST_TEST(r.response.result_int() == 200u);
+    });
+    p.signal(SIGTERM);
+    BOOST_TEST(p.wait(5s).status == 0);
+}
+
 BOOST_AUTO_TEST_CASE(bad_arguments_exit_2_and_help_exits_0) {
     {
         child_process p({program(), "--port", "notaport"});
