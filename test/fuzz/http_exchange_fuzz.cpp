@@ -75,7 +75,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     static http_exchange exchange; // one per connection, reused: so here too
     std::size_t at = 0;            // bytes of the stream delivered
     std::size_t reads = 0;
-    for (;;) { // one exchange per response while the connection stays reusable
+    std::size_t yields = 0; // each asks for a pause after a slice of reads
+    for (;;) {              // one exchange per response while the connection stays reusable
         rerank::diagnostics diag;
         http_exchange::action next = exchange.start(request, s.limits, diag);
         bool ended = false; // the end of the stream (or an error) was reported
@@ -122,10 +123,14 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 if (!next.error)
                     fail("failed without an error code", stream);
                 return 0;
+            case action_kind::yield:
+                // The driver posts and resumes; the data flow is unchanged.
+                if (++yields > reads)
+                    fail("a yield before any read", stream);
+                next = exchange.on_resumed();
+                break;
             default:
-                // An action this driver does not know yet (a kind added to the machine):
-                // answer it here when it comes; until then the input ends quietly.
-                return 0;
+                fail("an action kind this driver does not know", stream);
             }
         }
         if (ended || at == stream.size() || !exchange.leaves_connection_reusable())
