@@ -48,6 +48,8 @@ public:
             return "connection failed";
         case errc::cancelled:
             return "cancelled";
+        case errc::quota_store_unavailable:
+            return "the shared quota store did not answer; check the Redis server";
         }
         return "unknown rerank error";
     }
@@ -94,6 +96,8 @@ const char* to_string(errc e) noexcept {
         return "connection_failed";
     case errc::cancelled:
         return "cancelled";
+    case errc::quota_store_unavailable:
+        return "quota_store_unavailable";
     }
     return "unknown";
 }

@@ -4,6 +4,7 @@
 #include <rerank/dialect.hpp>
 #include <rerank/limits.hpp>
 #include <rerank/pool_options.hpp>
+#include <rerank/rate_limit_options.hpp>
 #include <rerank/retry_policy.hpp>
 #include <rerank/tls_options.hpp>
 
@@ -59,6 +60,8 @@ struct client_options {
     rerank::tls_options tls;
     rerank::pool_options pool;
     rerank::retry_policy retry;
+    /// Pacing to the account's quota. Default: no configured limits, adaptive.
+    rerank::rate_limit_options rate_limit;
 };
 
 } // namespace rerank

@@ -48,6 +48,9 @@ enum class errc {
     connection_failed,
     /// The call was cancelled (cancellation slot, `client::cancel()`, client destroyed).
     cancelled,
+    /// The shared quota store (Redis) did not answer and `rate_limit_options` says to fail
+    /// rather than pace locally (`quota_store_failure::fail`).
+    quota_store_unavailable,
 };
 
 /// The category of `rerank::errc`; its name is "rerank".

@@ -93,6 +93,7 @@ int exit_code_for(rerank::error_code ec) {
     case errc::tls_failure:
     case errc::connection_failed:
     case errc::cancelled:
+    case errc::quota_store_unavailable:
         return exit_network;
     default:
         return exit_api_error;
