@@ -33,22 +33,26 @@ std::int64_t local_quota_store::now_us() noexcept {
 }
 
 quota_reservation local_quota_store::reserve_at(const quota_cost& cost, const quota_rates& rates,
+                                                std::chrono::microseconds max_wait,
                                                 std::int64_t now) {
     const std::lock_guard<std::mutex> lock(quota_->mutex);
     const std::int64_t slot =
         std::max(gcra_earliest(quota_->requests, rates.requests, cost.requests, now),
                  gcra_earliest(quota_->tokens, rates.tokens, cost.tokens, now));
-    gcra_book(quota_->requests, rates.requests, cost.requests, slot);
-    gcra_book(quota_->tokens, rates.tokens, cost.tokens, slot);
     quota_reservation answer;
     answer.wait = std::chrono::microseconds(slot - now);
     answer.throttle_events = quota_->throttle_events;
+    answer.booked = answer.wait <= max_wait;
+    if (answer.booked) {
+        gcra_book(quota_->requests, rates.requests, cost.requests, slot);
+        gcra_book(quota_->tokens, rates.tokens, cost.tokens, slot);
+    }
     return answer;
 }
 
-boost::asio::awaitable<quota_reservation> local_quota_store::reserve(quota_cost cost,
-                                                                     quota_rates rates) {
-    co_return reserve_at(cost, rates, now_us());
+boost::asio::awaitable<quota_reservation>
+local_quota_store::reserve(quota_cost cost, quota_rates rates, std::chrono::microseconds max_wait) {
+    co_return reserve_at(cost, rates, max_wait, now_us());
 }
 
 boost::asio::awaitable<void> local_quota_store::record_throttle() {

@@ -29,9 +29,10 @@ public:
     /// Books `cost` under `rates` at `now_us` (microseconds of the steady clock): what
     /// `reserve` does, synchronously. Thread-safe.
     quota_reservation reserve_at(const quota_cost& cost, const quota_rates& rates,
-                                 std::int64_t now_us);
+                                 std::chrono::microseconds max_wait, std::int64_t now_us);
 
-    boost::asio::awaitable<quota_reservation> reserve(quota_cost cost, quota_rates rates) override;
+    boost::asio::awaitable<quota_reservation>
+    reserve(quota_cost cost, quota_rates rates, std::chrono::microseconds max_wait) override;
     boost::asio::awaitable<void> record_throttle() override;
 
     /// Microseconds of the steady clock, the time base of this store.

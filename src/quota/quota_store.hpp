@@ -31,8 +31,11 @@ struct quota_rates {
 struct quota_reservation {
     /// Set only when the store failed and the options say to fail (`quota_store_unavailable`).
     error_code ec;
-    /// How long until the booked slot; the request is sent after it. 0: go now.
+    /// How long until the request's slot; it is sent after it. 0: go now.
     std::chrono::microseconds wait{0};
+    /// Whether the slot was booked: false when `wait` exceeded the reservation's `max_wait`
+    /// (the request would miss its deadline: it fails, and the quota is left for others).
+    bool booked = true;
     /// Throttling answers recorded by every process sharing the quota, ever (a count that
     /// only grows): a rise since the last reservation means another process was throttled,
     /// and this one cuts its rate as if it had been.
@@ -50,9 +53,10 @@ public:
     virtual ~quota_store() = default;
 
     /// Books `cost` under `rates` at the earliest slot both limits allow (FIFO: a later
-    /// reservation never gets an earlier slot under the same rates).
-    virtual boost::asio::awaitable<quota_reservation> reserve(quota_cost cost,
-                                                              quota_rates rates) = 0;
+    /// reservation never gets an earlier slot under the same rates), unless that slot is more
+    /// than `max_wait` away: then nothing is booked and the answer says how long it would be.
+    virtual boost::asio::awaitable<quota_reservation>
+    reserve(quota_cost cost, quota_rates rates, std::chrono::microseconds max_wait) = 0;
 
     /// Records that the server throttled a request (a throttling 429), so that every process
     /// sharing the quota slows down; raises `throttle_events`.

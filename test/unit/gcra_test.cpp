@@ -72,14 +72,30 @@ BOOST_AUTO_TEST_CASE(unlimited_never_waits_nor_books) {
     BOOST_TEST(gcra_increment(none, 5) == 0);
 }
 
+constexpr std::chrono::microseconds forever = std::chrono::microseconds::max();
+
+BOOST_AUTO_TEST_CASE(a_slot_past_max_wait_is_not_booked) {
+    local_quota_store store("gcra_test.max_wait");
+    const quota_rates rates{{1, second}, {}};
+    const std::int64_t now = 50 * second;
+    BOOST_TEST(store.reserve_at({}, rates, forever, now).booked);
+    const auto late = store.reserve_at({}, rates, std::chrono::milliseconds(999), now);
+    BOOST_TEST(!late.booked);
+    BOOST_TEST(late.wait.count() == second);
+    // Nothing was booked: the next request still gets the slot one second away.
+    const auto next = store.reserve_at({}, rates, std::chrono::seconds(1), now);
+    BOOST_TEST(next.booked);
+    BOOST_TEST(next.wait.count() == second);
+}
+
 BOOST_AUTO_TEST_CASE(the_store_books_both_limits_at_the_later_slot) {
     local_quota_store store("gcra_test.both_limits");
     // 10 requests/s and 1,000 tokens/s: 400-token requests are bound by tokens.
     const quota_rates rates{ten_per_second, {1000, second}};
     const std::int64_t now = 100 * second;
-    const auto first = store.reserve_at({1, 400}, rates, now);
-    const auto second_ = store.reserve_at({1, 400}, rates, now);
-    const auto third = store.reserve_at({1, 400}, rates, now);
+    const auto first = store.reserve_at({1, 400}, rates, forever, now);
+    const auto second_ = store.reserve_at({1, 400}, rates, forever, now);
+    const auto third = store.reserve_at({1, 400}, rates, forever, now);
     BOOST_TEST(first.wait.count() == 0);
     BOOST_TEST(second_.wait.count() == 0);
     // 800 of the 1,000-token burst used: the third needs 200 more, 200 ms at 1,000/s.
@@ -94,9 +110,9 @@ BOOST_AUTO_TEST_CASE(stores_of_one_name_share_a_quota_and_other_names_do_not) {
     local_quota_store a("gcra_test.shared");
     local_quota_store b("gcra_test.shared");
     local_quota_store other("gcra_test.other");
-    BOOST_TEST(a.reserve_at({}, rates, now).wait.count() == 0);
-    BOOST_TEST(b.reserve_at({}, rates, now).wait.count() == second);
-    BOOST_TEST(other.reserve_at({}, rates, now).wait.count() == 0);
+    BOOST_TEST(a.reserve_at({}, rates, forever, now).wait.count() == 0);
+    BOOST_TEST(b.reserve_at({}, rates, forever, now).wait.count() == second);
+    BOOST_TEST(other.reserve_at({}, rates, forever, now).wait.count() == 0);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
