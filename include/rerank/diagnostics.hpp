@@ -1,6 +1,7 @@
 // What the server (or the client) said about a failed call.
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 
@@ -32,6 +33,16 @@ struct diagnostics {
     /// ServiceUnavailable)"), so a call that failed after retries says what each one met.
     /// Each line is escaped as `to_string()` is.
     std::string attempt_history;
+    /// Throttling answers (HTTP 429 not about billing) the call's requests received; each was
+    /// waited out and sent again, without spending the retry budget.
+    unsigned throttled = 0;
+    /// Time the call's requests spent waiting for admission by the pacer (its rate limits, the
+    /// adaptive rate and in-flight limit, a throttled request's wait), summed over requests
+    /// (sub-requests of a split call wait side by side, so this can exceed the call's time).
+    std::chrono::microseconds admission_wait{0};
+    /// Set when the shared quota store (Redis) did not answer and requests of the call were
+    /// admitted by this process alone (`quota_store_failure::local`): what happened.
+    std::string quota_note;
 
     /// Upper bound of `body_snippet`, in bytes.
     static constexpr std::size_t max_snippet_bytes = 512;

@@ -21,6 +21,14 @@ struct pool_stats {
     std::uint64_t handshakes_resumed = 0;  ///< TLS handshakes that resumed a session
     std::uint64_t attempts = 0;            ///< HTTP exchanges begun
     std::uint64_t retries = 0;             ///< attempts after the first of their call
+    std::uint64_t throttled = 0; ///< throttling answers (HTTP 429 not about billing) received
+    std::uint64_t admissions_waited = 0; ///< requests the pacer made wait before sending
+    std::uint64_t admission_wait_us = 0; ///< their total wait, in microseconds
+    // Gauges of the adaptive rate (`rate_limit_options::adaptive`).
+    /// Requests per minute the pacer admits now; 0 while unlimited.
+    double admission_rate_per_minute = 0;
+    /// Requests the pacer lets be in flight at once now.
+    std::uint64_t in_flight_limit = 0;
 };
 
 } // namespace rerank

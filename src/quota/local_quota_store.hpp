@@ -31,8 +31,8 @@ public:
     quota_reservation reserve_at(const quota_cost& cost, const quota_rates& rates,
                                  std::chrono::microseconds max_wait, std::int64_t now_us);
 
-    boost::asio::awaitable<quota_reservation>
-    reserve(quota_cost cost, quota_rates rates, std::chrono::microseconds max_wait) override;
+    boost::asio::awaitable<quota_reservation> reserve(quota_cost cost, quota_rates rates,
+                                                      std::chrono::microseconds max_wait) override;
     boost::asio::awaitable<void> record_throttle() override;
 
     /// Microseconds of the steady clock, the time base of this store.
