@@ -7,6 +7,7 @@
 #include <rerank/request.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string_view>
@@ -52,6 +53,11 @@ struct batch {
 struct batch_plan {
     /// The sub-requests, in document order, covering every document exactly once.
     std::vector<batch> batches;
+    /// Each sub-request's tokens by the API's formula (`query_tokens × documents + Σ
+    /// document_tokens`), one entry per batch, as the planner counted them: exact where it
+    /// needed exact counts, otherwise its upper bounds (never below the exact count). What the
+    /// pacer charges against `rate_limit_options::tokens_per_minute`.
+    std::vector<std::uint64_t> batch_tokens;
     /// The query's tokens as the plan counted them: min(query, max_item_tokens) + instruct.
     /// Exact when the plan needed it exact, otherwise the counter's upper bound.
     std::size_t query_tokens = 0;

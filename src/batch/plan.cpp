@@ -109,6 +109,7 @@ private:
                 return false;
         }
         out_.batches.push_back(batch{0, n});
+        out_.batch_tokens.push_back(tokens);
         out_.query_tokens = query;
         out_.query_tokens_exact = false;
         return true;
@@ -290,6 +291,7 @@ private:
 
     void close_batch() {
         out_.batches.push_back(batch{first_, count_});
+        out_.batch_tokens.push_back(count_ * query_cost() + doc_tokens_);
         first_ += count_;
         count_ = 0;
         doc_tokens_ = 0;

@@ -278,7 +278,9 @@ void check(const scenario& s) {
 
     // Coverage in order, every limit under exact counts, the real body size, the optimum.
     std::size_t next = 0;
-    for (const batch& b : plan.batches) {
+    BOOST_TEST_REQUIRE(plan.batch_tokens.size() == plan.batches.size());
+    for (std::size_t k = 0; k != plan.batches.size(); ++k) {
+        const batch& b = plan.batches[k];
         BOOST_TEST_REQUIRE(b.first == next);
         BOOST_TEST_REQUIRE(b.count >= 1u);
         BOOST_TEST_REQUIRE(b.first + b.count <= n);
@@ -291,6 +293,9 @@ void check(const scenario& s) {
         }
         BOOST_TEST(b.count <= s.lim.max_documents);
         BOOST_TEST(tokens <= m.budget);
+        // What the pacer charges: the planner's count, never below the exact one.
+        BOOST_TEST(plan.batch_tokens[k] >= tokens);
+        BOOST_TEST(plan.batch_tokens[k] <= m.budget);
         BOOST_TEST(bytes <= s.lim.max_body_bytes);
         BOOST_TEST(serialized_body(s, plan, b) <= s.lim.max_body_bytes);
     }
