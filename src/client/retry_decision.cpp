@@ -69,6 +69,17 @@ next_step decide_next_step(attempt_class cls, const attempt_facts& facts, retry_
         return {kind::done, millis(0), {}};
     case attempt_class::stopped:
         return {kind::fail, millis(0), stop_error(facts.stop)};
+    case attempt_class::throttled: {
+        ++progress.throttled;
+        millis wait = millis(0);
+        if (facts.server_wait)
+            wait = *facts.server_wait;
+        else if (!ctx.paced)
+            wait = backoff_delay(ctx.policy, progress.throttled, 0.5 + ctx.unit_random / 2);
+        if (ctx.now + wait >= ctx.deadline)
+            return {kind::fail, wait, facts.ec};
+        return {wait.count() == 0 ? kind::send_now : kind::wait_then_send, wait, {}};
+    }
     case attempt_class::stale_connection:
         if (!progress.stale_resend_used) {
             // The server never saw the request: it goes again at once on a fresh connection,
@@ -83,8 +94,8 @@ next_step decide_next_step(attempt_class cls, const attempt_facts& facts, retry_
     }
     ++progress.counted_attempts;
     ctx.budget.on_failure();
-    const bool retryable = cls == attempt_class::stale_connection ||
-                           cls == attempt_class::transient || cls == attempt_class::throttled;
+    const bool retryable =
+        cls == attempt_class::stale_connection || cls == attempt_class::transient;
     if (!retryable || progress.counted_attempts >= std::max(ctx.policy.max_attempts, 1u) ||
         !ctx.budget.allows_retry())
         return {kind::fail, millis(0), facts.ec};

@@ -80,6 +80,9 @@ struct retry_progress {
     unsigned counted_attempts = 0;
     /// Whether the one free resend after a stale connection was used.
     bool stale_resend_used = false;
+    /// Throttling answers so far (they count against neither `max_attempts` nor the budget;
+    /// their number sets the backoff when no pacer rate applies).
+    unsigned throttled = 0;
 };
 
 /// The inputs of a decision besides the attempt itself.
@@ -92,6 +95,9 @@ struct retry_context {
     std::chrono::steady_clock::time_point deadline;
     /// Uniform in [0, 1): the backoff's jitter.
     double unit_random = 0;
+    /// Whether the pacer has a rate for this request (configured, or found by the adaptive
+    /// rate): a throttled request then waits for its next slot rather than a backoff.
+    bool paced = false;
 };
 
 /// Decides what follows an attempt of class `cls`:
@@ -99,10 +105,15 @@ struct retry_context {
 /// - stopped: fail with `timeout` (deadline) or `cancelled`;
 /// - stale_connection: send again at once, free (no budget, no attempt counted), once per
 ///   request; a second one counts as `transient`;
-/// - transient, throttled: spend a budget token; wait the server's `Retry-After` or the jittered
-///   backoff (both capped by `max_backoff`) and send again, unless the attempts are used up, the
-///   budget is at half or below, or the wait would reach the deadline: then fail with the
-///   attempt's error;
+/// - throttled: the server's rate limit, not a failure: no budget token, no attempt counted.
+///   Wait the server's `Retry-After` in full, else (when paced) nothing here, the pacer's next
+///   slot being the wait, else a backoff of at least half its jittered ceiling; then send
+///   again. Only when that wait would reach the deadline: fail at once with the attempt's
+///   error (`rate_limited`), `wait` saying how long it would have been;
+/// - transient: spend a budget token; wait the server's `Retry-After` or the jittered backoff
+///   (both capped by `max_backoff`) and send again, unless the attempts are used up, the budget
+///   is at half or below, or the wait would reach the deadline: then fail with the attempt's
+///   error;
 /// - too_large, permanent: spend a budget token and fail with the attempt's error.
 /// Deterministic: the same inputs give the same step.
 next_step decide_next_step(attempt_class cls, const attempt_facts& facts, retry_progress& progress,

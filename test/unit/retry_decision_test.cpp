@@ -209,18 +209,27 @@ BOOST_AUTO_TEST_CASE(one_attempt_means_no_retries) {
     BOOST_TEST(r.elapsed().count() == 0);
 }
 
-BOOST_AUTO_TEST_CASE(server_wait_wins_over_backoff_and_is_capped) {
+BOOST_AUTO_TEST_CASE(server_wait_wins_over_backoff_and_is_capped_for_failures) {
     scripted_request r;
-    attempt_facts throttled = answered(429, errc::rate_limited);
-    throttled.server_wait = 2s;
-    r.run({{throttled, {}}, {attempt_facts{}, {}}});
+    attempt_facts unavailable = answered(503, errc::server_error);
+    unavailable.server_wait = 2s;
+    r.run({{unavailable, {}}, {attempt_facts{}, {}}});
     BOOST_TEST(r.steps[0].wait.count() == 2000);
 
     scripted_request capped;
     capped.rules = policy(4, 500ms, 1s);
-    throttled.server_wait = 120s;
-    capped.run({{throttled, {}}, {attempt_facts{}, {}}});
+    unavailable.server_wait = 120s;
+    capped.run({{unavailable, {}}, {attempt_facts{}, {}}});
     BOOST_TEST(capped.steps[0].wait.count() == 1000);
+}
+
+BOOST_AUTO_TEST_CASE(a_throttled_request_waits_what_the_server_asks_in_full) {
+    scripted_request r;
+    r.rules = policy(4, 500ms, 1s);
+    attempt_facts throttled = answered(429, errc::rate_limited);
+    throttled.server_wait = 20s; // past max_backoff: sending earlier would only be refused
+    r.run({{throttled, {}}, {attempt_facts{}, {}}});
+    BOOST_TEST(r.steps[0].wait.count() == 20000);
 }
 
 BOOST_AUTO_TEST_CASE(a_wait_that_reaches_the_deadline_fails_at_once) {
@@ -229,8 +238,40 @@ BOOST_AUTO_TEST_CASE(a_wait_that_reaches_the_deadline_fails_at_once) {
     attempt_facts throttled = answered(429, errc::rate_limited);
     throttled.server_wait = 1500ms;
     const auto step = r.run({{throttled, {}}});
-    BOOST_TEST((step == next_step{step_kind::fail, 0ms, errc::rate_limited}));
+    // The step says how long the wait would have been, for the diagnostics.
+    BOOST_TEST((step == next_step{step_kind::fail, 1500ms, errc::rate_limited}));
     BOOST_TEST(r.elapsed().count() == 0); // no waiting for a failure known in advance
+}
+
+BOOST_AUTO_TEST_CASE(throttling_spends_neither_attempts_nor_budget) {
+    scripted_request r;
+    r.rules = policy(1); // no retries at all for failures
+    r.budget = retry_budget{2, 0.1};
+    r.deadline = r.start + 3600s; // the backoffs reach max_backoff (30 s)
+    const auto throttled = answered(429, errc::rate_limited);
+    std::vector<std::pair<attempt_facts, diagnostics>> script(25, {throttled, said("Throttling")});
+    script.push_back({attempt_facts{}, {}});
+    BOOST_TEST((r.run(script).what == step_kind::done));
+    BOOST_TEST(r.steps.size() == 26u);
+    BOOST_TEST(r.progress.throttled == 25u);
+    BOOST_TEST(r.budget.tokens() == 2.0);
+    BOOST_TEST(r.budget.allows_retry());
+}
+
+BOOST_AUTO_TEST_CASE(a_paced_throttled_request_leaves_the_wait_to_the_pacer) {
+    const auto throttled = answered(429, errc::rate_limited);
+    retry_policy rules = policy();
+    retry_budget budget;
+    retry_progress progress;
+    const time_point now{};
+    const next_step paced = decide_next_step(attempt_class::throttled, throttled, progress,
+                                             {rules, budget, now, now + 10s, 0.3, true});
+    BOOST_TEST((paced == next_step{step_kind::send_now, 0ms, {}}));
+    // Unpaced: a backoff, never below half its ceiling (so throttled requests never spin).
+    const next_step unpaced = decide_next_step(attempt_class::throttled, throttled, progress,
+                                               {rules, budget, now, now + 10s, 0.0, false});
+    BOOST_TEST((unpaced.what == step_kind::wait_then_send));
+    BOOST_TEST(unpaced.wait.count() == 500); // second throttle: ceiling 1,000 ms, half of it
 }
 
 BOOST_AUTO_TEST_CASE(stale_connection_goes_again_at_once_once_even_without_retries) {
@@ -353,7 +394,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          {},
          2,
          300ms},
-        {"429 asking longer than max_backoff waits max_backoff",
+        {"429 asking longer than max_backoff waits what it asks",
          {{with_wait(throttled, retry_after("20")), said("Throttling")}, {ok, {}}},
          4,
          60s,
@@ -361,7 +402,7 @@ BOOST_AUTO_TEST_CASE(fault_matrix_rows_on_a_virtual_clock) {
          step_kind::done,
          {},
          2,
-         400ms},
+         20000ms},
         {"429 billing is not retried",
          {{answered(429, errc::quota_exceeded), said("PrepaidBillOverdue")}},
          4,
