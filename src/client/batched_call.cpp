@@ -22,9 +22,17 @@ std::string describe_range(batch b) {
 
 } // namespace
 
+namespace {
+/// A sub-request to send: its documents and its tokens as the plan counted them.
+struct planned_batch {
+    batch range;
+    std::uint64_t tokens = 0;
+};
+} // namespace
+
 struct rerank_call::batch_state {
     const batch_plan& plan;
-    std::deque<batch> queue;
+    std::deque<planned_batch> queue;
     std::vector<batching::sub_response> parts;
     std::size_t splits_left;
     bool failed = false;
@@ -33,7 +41,9 @@ struct rerank_call::batch_state {
 };
 
 net::awaitable<error_code> rerank_call::run_batched(const batch_plan& plan, response& out) {
-    batch_state state{plan, {plan.batches.begin(), plan.batches.end()}, {}, 0, false, {}, {}};
+    batch_state state{plan, {}, {}, 0, false, {}, {}};
+    for (std::size_t i = 0; i != plan.batches.size(); ++i)
+        state.queue.push_back({plan.batches[i], plan.batch_tokens[i]});
     state.parts.reserve(plan.batches.size());
     // Each split doubles a batch's requests; a bounded number keeps a confused server from
     // turning one call into thousands of requests.
@@ -76,12 +86,12 @@ net::awaitable<void> rerank_call::batch_worker(batch_state& state) {
     std::vector<std::string> truncated;
 
     while (!state.failed && !state.queue.empty()) {
-        const batch range = state.queue.front();
+        const auto [range, tokens] = state.queue.front();
         state.queue.pop_front();
         const wire_request wire = make_wire(state.plan, range, truncated);
         diag.clear();
         const request_outcome outcome =
-            co_await exchange_with_retries(control, wire, decoded, diag);
+            co_await exchange_with_retries(control, wire, tokens, decoded, diag);
         if (!outcome.ec) {
             batching::sub_response part;
             part.range = range;
@@ -97,8 +107,12 @@ net::awaitable<void> rerank_call::batch_worker(batch_state& state) {
         if (outcome.last == attempt_class::too_large && state.splits_left > 0) {
             if (auto halves = split_batch(range)) {
                 --state.splits_left;
-                state.queue.push_back(halves->first);
-                state.queue.push_back(halves->second);
+                // Each half is charged its share of the tokens, rounded up.
+                auto share = [&](batch half) {
+                    return (tokens * half.count + range.count - 1) / range.count;
+                };
+                state.queue.push_back({halves->first, share(halves->first)});
+                state.queue.push_back({halves->second, share(halves->second)});
                 continue;
             }
         }

@@ -8,6 +8,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <algorithm>
+#include <cmath>
 
 namespace rerank::detail {
 
@@ -29,6 +30,26 @@ net::any_io_executor make_client_strand(const net::any_io_executor& ex) {
 std::string make_request_target(const endpoint& ep, rerank::dialect d) {
     return ep.base_path + std::string(endpoint_path(d));
 }
+error_code validate_rate_limits(const rate_limit_options& o, diagnostics& diag) {
+    auto refuse = [&](std::string what) {
+        diag.client_message = "client_options::rate_limit: " + std::move(what);
+        return error_code(errc::invalid_request);
+    };
+    // (Negated comparisons: NaN fails them all.)
+    if (!(o.requests_per_minute >= 0) || !std::isfinite(o.requests_per_minute))
+        return refuse("requests_per_minute must be a finite number >= 0 (0: no limit)");
+    if (!(o.tokens_per_minute >= 0) || !std::isfinite(o.tokens_per_minute))
+        return refuse("tokens_per_minute must be a finite number >= 0 (0: no limit)");
+    if (o.burst.count() <= 0)
+        return refuse("burst must be positive (default 1 s)");
+    const redis_quota_options& r = o.redis;
+    if (!(r.local_share > 0 && r.local_share <= 1))
+        return refuse("redis.local_share must be in (0, 1]");
+    if (r.command_timeout.count() <= 0 || r.max_reconnect_backoff.count() <= 0)
+        return refuse("redis.command_timeout and redis.max_reconnect_backoff must be positive");
+    return {};
+}
+
 } // namespace
 
 client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
@@ -52,12 +73,25 @@ client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
         config_diag.client_message = "client_options::model is empty";
         config_error = errc::invalid_request;
     }
+    if (!config_error)
+        config_error = validate_rate_limits(options.rate_limit, config_diag);
     if (!config_error && target.tls)
         config_error = make_tls_context(options.tls, tls, config_diag);
     if (config_error)
         return;
     request_target = make_request_target(target, options.dialect);
     pool = std::make_shared<connection_pool>(strand, target, tls.get(), options.pool, counters);
+    const rate_limit_options& pacing = options.rate_limit;
+    if (pacing.tokens_per_minute > 0) {
+        // Upper bounds overcharge the token quota (ASCII text by about 4x): count exactly.
+        counter.upper_bound = nullptr;
+        counter.quick_bound = nullptr;
+    }
+    admission = std::make_unique<pacer>(
+        strand, pacing, static_cast<unsigned>(options.pool.max_connections),
+        pacing.quota_key.empty() ? default_quota_name(options.api_key, target.host, options.model)
+                                 : pacing.quota_key,
+        counters);
 }
 
 client_impl::~client_impl() {

@@ -1,6 +1,7 @@
 // The shared state behind a rerank::client: options, TLS context, pool, budget, calls in flight.
 #pragma once
 
+#include "client/pacer.hpp"
 #include "client/retry.hpp"
 #include "codec/decode.hpp"
 #include "http/connection_pool.hpp"
@@ -45,10 +46,13 @@ public:
     pool_counters counters;
     std::shared_ptr<connection_pool> pool;
     retry_budget budget;
+    /// Admits every HTTP request (rate limits, adaptive rate, in-flight limit).
+    std::unique_ptr<pacer> admission;
     /// One decoder serves every call: decoding is synchronous on the strand.
     response_decoder decoder;
 
-    /// Exact Qwen3 counts and the cheap upper bound, for batch planning.
+    /// Exact Qwen3 counts and the cheap upper bound, for batch planning (exact counts only when
+    /// a tokens-per-minute limit is set: the pacer then charges what the server counts).
     token_counter counter;
     /// The limits for a call to `model`: `options.limits` or the model's defaults.
     rerank::limits limits_for(std::string_view model) const;

@@ -153,7 +153,8 @@ net::awaitable<error_code> rerank_call::run_single(const batch_plan& plan, respo
     std::vector<std::string> truncated;
     const wire_request wire = make_wire(plan, plan.batches.front(), truncated);
     decoded_response decoded;
-    const request_outcome outcome = co_await exchange_with_retries(control_, wire, decoded, diag_);
+    const request_outcome outcome =
+        co_await exchange_with_retries(control_, wire, plan.batch_tokens.front(), decoded, diag_);
     if (outcome.ec)
         co_return outcome.ec;
     out.id = decoded.id;
@@ -170,7 +171,8 @@ net::awaitable<error_code> rerank_call::run_single(const batch_plan& plan, respo
 
 net::awaitable<rerank_call::request_outcome>
 rerank_call::exchange_with_retries(call_control& control, const wire_request& wire,
-                                   decoded_response& decoded, diagnostics& diag) {
+                                   std::uint64_t tokens, decoded_response& decoded,
+                                   diagnostics& diag) {
     auto buffer = client_->take_request_buffer();
     const request_head_fields head{client_->request_target, client_->target.host_header,
                                    client_->options.api_key, client_->options.user_agent,
@@ -183,21 +185,44 @@ rerank_call::exchange_with_retries(call_control& control, const wire_request& wi
     // This loop only performs: what follows each attempt is decide_next_step's to say.
     retry_progress progress;
     request_outcome outcome;
+    pacer& admission = *client_->admission;
+    const quota_cost cost{1, static_cast<double>(tokens)};
     for (;;) {
+        admission_ticket ticket;
+        const error_code refused = co_await admission.admit(control, cost, deadline_, diag, ticket);
+        admission_wait_ += ticket.waited;
+        if (!ticket.quota_note.empty())
+            quota_note_ = std::move(ticket.quota_note);
+        if (refused) {
+            admission.release(ticket);
+            outcome = control.stopped() != call_control::stop_reason::none
+                          ? request_outcome{stop_error(control, diag), attempt_class::stopped}
+                          : request_outcome{refused, attempt_class::permanent};
+            break;
+        }
         const attempt_facts facts = co_await attempt_once(control, *buffer, wire, decoded, diag);
         outcome.last = classify_attempt(facts, diag);
-        const next_step step = decide_next_step(outcome.last, facts, progress,
-                                                {client_->options.retry, client_->budget,
-                                                 clock::now(), deadline_, client_->unit_random()});
+        admission.on_answer(ticket, outcome.last, diag);
+        if (outcome.last == attempt_class::throttled)
+            ++throttled_;
+        const next_step step =
+            decide_next_step(outcome.last, facts, progress,
+                             {client_->options.retry, client_->budget, clock::now(), deadline_,
+                              client_->unit_random(), admission.paced()});
         if (step.what == next_step::kind::done)
             break;
         if (outcome.last == attempt_class::stopped) {
             outcome.ec = stop_error(control, diag);
             break;
         }
-        if (step.what != next_step::kind::send_now)
+        // Throttling is routine: it goes in the counts, not in the history of failures.
+        if (step.what != next_step::kind::send_now && outcome.last != attempt_class::throttled)
             note_failed_attempt(facts.ec, diag);
         if (step.what == next_step::kind::fail) {
+            if (outcome.last == attempt_class::throttled)
+                diag.client_message = "throttled by the server; its next try would be in " +
+                                      std::to_string(step.wait.count()) +
+                                      " ms, after the call's deadline";
             outcome.ec = step.error;
             break;
         }
@@ -297,6 +322,9 @@ void rerank_call::complete(error_code ec, response res) {
         return;
     completed_ = true;
     deadline_limit_.disarm();
+    diag_.throttled = throttled_;
+    diag_.admission_wait = admission_wait_;
+    diag_.quota_note = std::move(quota_note_);
     client_->remove_call(this);
     if (diag_out_)
         *diag_out_ = std::move(diag_);

@@ -61,10 +61,10 @@ private:
     };
     /// One HTTP request with its retries: attempts, and between them what decide_next_step
     /// says (send again, wait then send, fail).
-    boost::asio::awaitable<request_outcome> exchange_with_retries(call_control& control,
-                                                                  const wire_request& wire,
-                                                                  decoded_response& decoded,
-                                                                  diagnostics& diag);
+    /// `tokens`: the request's tokens as the plan counted them (what the pacer charges).
+    boost::asio::awaitable<request_outcome>
+    exchange_with_retries(call_control& control, const wire_request& wire, std::uint64_t tokens,
+                          decoded_response& decoded, diagnostics& diag);
     /// One attempt: acquire a connection, exchange, decode; the facts for the decision.
     boost::asio::awaitable<attempt_facts>
     attempt_once(call_control& control, const request_buffer& buffer, const wire_request& wire,
@@ -95,6 +95,10 @@ private:
     /// Stops the call at its deadline (disarmed when it completes; destroying it disarms it).
     time_limit deadline_limit_;
     bool completed_ = false;
+    /// What the pacer did for the call's requests (see diagnostics::throttled and after).
+    unsigned throttled_ = 0;
+    std::chrono::microseconds admission_wait_{0};
+    std::string quota_note_;
 };
 
 } // namespace rerank::detail

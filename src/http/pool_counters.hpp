@@ -14,6 +14,9 @@ struct pool_counters {
     std::atomic<std::uint64_t> created{0}, reused{0}, closed_by_peer{0};
     std::atomic<std::uint64_t> handshakes_full{0}, handshakes_resumed{0};
     std::atomic<std::uint64_t> attempts{0}, retries{0};
+    std::atomic<std::uint64_t> throttled{0}, admissions_waited{0}, admission_wait_us{0};
+    std::atomic<double> admission_rate_per_minute{0};
+    std::atomic<std::uint64_t> in_flight_limit{0};
 
     static void add(std::atomic<std::uint64_t>& counter, std::int64_t delta = 1) noexcept {
         counter.fetch_add(static_cast<std::uint64_t>(delta), std::memory_order_relaxed);
@@ -38,6 +41,11 @@ struct pool_counters {
         s.handshakes_resumed = get(handshakes_resumed);
         s.attempts = get(attempts);
         s.retries = get(retries);
+        s.throttled = get(throttled);
+        s.admissions_waited = get(admissions_waited);
+        s.admission_wait_us = get(admission_wait_us);
+        s.admission_rate_per_minute = admission_rate_per_minute.load(std::memory_order_relaxed);
+        s.in_flight_limit = get(in_flight_limit);
         return s;
     }
 };

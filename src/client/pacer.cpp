@@ -1,0 +1,205 @@
+#include "client/pacer.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include <openssl/evp.h>
+
+#include <algorithm>
+#include <cmath>
+#include <utility>
+
+namespace rerank::detail {
+
+namespace net = boost::asio;
+
+struct pacer::waiter {
+    net::steady_timer timer;
+    bool granted = false;
+};
+
+namespace {
+
+adaptive_rate_config rate_config(const rate_limit_options& o, unsigned max_in_flight) {
+    adaptive_rate_config c;
+    c.requests_per_second = std::max(0.0, o.requests_per_minute) / 60;
+    c.tokens_per_second = std::max(0.0, o.tokens_per_minute) / 60;
+    c.burst_us = std::chrono::duration_cast<std::chrono::microseconds>(o.burst).count();
+    c.max_in_flight = std::max(1u, max_in_flight);
+    c.adaptive = o.adaptive;
+    return c;
+}
+
+std::string milliseconds_text(std::chrono::microseconds t) {
+    return std::to_string((t.count() + 999) / 1000) + " ms";
+}
+
+throttle_kind kind_of(const diagnostics& diag) {
+    return diag.provider_code == "Throttling.AllocationQuota" ? throttle_kind::tokens
+                                                              : throttle_kind::requests;
+}
+
+} // namespace
+
+pacer::pacer(net::any_io_executor strand, const rate_limit_options& options, unsigned max_in_flight,
+             const std::string& quota_name, pool_counters& counters)
+    : strand_(std::move(strand))
+    , counters_(counters)
+    , rate_(rate_config(options, max_in_flight)) {
+    auto local = std::make_shared<local_quota_store>(quota_name);
+    local_ = local.get();
+    store_ = std::move(local);
+    publish_gauges();
+}
+
+pacer::~pacer() = default;
+
+void pacer::note_throttle_events(std::uint64_t events) {
+    if (!events_known_) {
+        events_known_ = true; // what happened before this client started is not news
+        seen_events_ = events;
+        return;
+    }
+    if (events <= seen_events_)
+        return;
+    const std::uint64_t rise = events - seen_events_;
+    const std::uint64_t mine = std::min(rise, own_unseen_events_);
+    own_unseen_events_ -= mine;
+    seen_events_ = events;
+    if (rise > mine && rate_.on_remote_throttle(now_us()))
+        publish_gauges();
+}
+
+void pacer::publish_gauges() {
+    counters_.admission_rate_per_minute.store(rate_.requests_per_second() * 60,
+                                              std::memory_order_relaxed);
+    pool_counters::set(counters_.in_flight_limit, rate_.in_flight_limit());
+}
+
+net::awaitable<bool> pacer::take_in_flight_place(call_control& control) {
+    if (waiters_.empty() && in_flight_ < rate_.in_flight_limit()) {
+        ++in_flight_;
+        co_return true;
+    }
+    waiter w{net::steady_timer(strand_, net::steady_timer::time_point::max())};
+    waiters_.push_back(&w);
+    {
+        call_control::waiting_guard guard(control, interrupter::cancel_of(w.timer));
+        co_await w.timer.async_wait(net::as_tuple(net::use_awaitable));
+    }
+    if (w.granted)
+        co_return true; // the place is ours even if the call stopped: the caller gives it back
+    waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &w));
+    co_return false;
+}
+
+void pacer::give_back_in_flight_place() {
+    --in_flight_;
+    // Places go to waiters in the order they asked, as far as the (possibly cut) limit allows.
+    while (!waiters_.empty() && in_flight_ < rate_.in_flight_limit()) {
+        waiter* next = waiters_.front();
+        waiters_.pop_front();
+        next->granted = true;
+        ++in_flight_;
+        next->timer.cancel();
+    }
+}
+
+net::awaitable<error_code> pacer::admit(call_control& control, quota_cost cost,
+                                        std::chrono::steady_clock::time_point deadline,
+                                        diagnostics& diag, admission_ticket& ticket) {
+    ticket = admission_ticket{};
+    ticket.tokens = cost.tokens;
+    const std::int64_t asked_us = now_us();
+    const bool placed = co_await take_in_flight_place(control);
+    ticket.in_flight = placed;
+    if (!placed || control.stopped() != call_control::stop_reason::none)
+        co_return errc::cancelled; // the caller words the stop (deadline or cancellation)
+    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
+        deadline - std::chrono::steady_clock::now());
+    const auto max_wait = std::max(std::chrono::microseconds(0), left);
+    // Unpaced, the reservation books nothing; it still tells of other clients' throttles.
+    quota_reservation r = local_ ? local_->reserve_at(cost, rate_.rates(), max_wait, now_us())
+                                 : co_await store_->reserve(cost, rate_.rates(), max_wait);
+    note_throttle_events(r.throttle_events);
+    if (r.ec) {
+        diag.client_message = std::move(r.note);
+        co_return r.ec;
+    }
+    if (!r.shared)
+        ticket.quota_note = std::move(r.note);
+    if (!r.booked) {
+        diag.client_message = "the pacer's next slot for this request is in " +
+                              milliseconds_text(r.wait) + ", after the call's deadline (in " +
+                              milliseconds_text(max_wait) +
+                              "); raise the timeout or the rate limits";
+        co_return errc::rate_limited;
+    }
+    if (r.wait.count() > 0) {
+        net::steady_timer timer(strand_, r.wait);
+        call_control::waiting_guard guard(control, interrupter::cancel_of(timer));
+        co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+    }
+    if (control.stopped() != call_control::stop_reason::none)
+        co_return errc::cancelled;
+    ticket.sent_us = now_us();
+    ticket.waited = std::chrono::microseconds(ticket.sent_us - asked_us);
+    // Waits under a millisecond are the cost of the bookkeeping, not pacing.
+    if (ticket.waited >= std::chrono::milliseconds(1)) {
+        pool_counters::add(counters_.admissions_waited);
+        pool_counters::add(counters_.admission_wait_us, ticket.waited.count());
+    }
+    co_return error_code{};
+}
+
+void pacer::on_answer(admission_ticket& ticket, attempt_class cls, const diagnostics& diag) {
+    if (cls == attempt_class::succeeded) {
+        rate_.on_success(now_us(), ticket.tokens);
+        publish_gauges();
+    } else if (cls == attempt_class::throttled) {
+        pool_counters::add(counters_.throttled);
+        if (rate_.on_throttled(now_us(), ticket.sent_us, kind_of(diag))) {
+            publish_gauges();
+            // Every client sharing the quota slows down too. Only cuts are recorded: the
+            // answers of one congestion event would otherwise cut the others many times.
+            ++own_unseen_events_;
+            net::co_spawn(
+                strand_,
+                [store = store_]() -> net::awaitable<void> { co_await store->record_throttle(); },
+                net::detached);
+        }
+    }
+    release(ticket);
+}
+
+void pacer::release(admission_ticket& ticket) {
+    if (std::exchange(ticket.in_flight, false))
+        give_back_in_flight_place();
+}
+
+std::string default_quota_name(std::string_view api_key, std::string_view host,
+                               std::string_view model) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int size = 0;
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    const char zero = 0;
+    EVP_DigestInit_ex(ctx, EVP_sha256(), nullptr);
+    EVP_DigestUpdate(ctx, api_key.data(), api_key.size());
+    EVP_DigestUpdate(ctx, &zero, 1);
+    EVP_DigestUpdate(ctx, host.data(), host.size());
+    EVP_DigestUpdate(ctx, &zero, 1);
+    EVP_DigestUpdate(ctx, model.data(), model.size());
+    EVP_DigestFinal_ex(ctx, digest, &size);
+    EVP_MD_CTX_free(ctx);
+    static constexpr char hex[] = "0123456789abcdef";
+    std::string name;
+    for (unsigned i = 0; i < 16 && i < size; ++i) {
+        name += hex[digest[i] >> 4];
+        name += hex[digest[i] & 15];
+    }
+    return name;
+}
+
+} // namespace rerank::detail
