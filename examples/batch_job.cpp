@@ -9,7 +9,13 @@
 // interrupted or partly failed job is finished by running it again. Each line goes to the file
 // in one write(2) the moment its call completes, so a killed job loses at most calls in flight.
 //
-// usage: batch_job INPUT.jsonl OUTPUT.jsonl [--concurrency N (default 8)]
+// usage: batch_job INPUT.jsonl OUTPUT.jsonl [--concurrency N (default 8)] [--rpm N] [--tpm N]
+//                  [--quota-redis URL] [--quota-key NAME] [--no-adaptive]
+// --rpm/--tpm pace the calls to the account's requests/tokens per minute (default 0: no limit,
+// the client then adapts to the rate the server's 429s show; --no-adaptive keeps to the limits
+// given). Several jobs share one quota with --quota-redis redis://[:password@]host:port[/db]
+// and the same --quota-key (default: a hash of the API key, host and model); see
+// rerank::rate_limit_options. Throttling (429) slows the job down, it does not fail records.
 // The API: DASHSCOPE_API_KEY, and RERANK_BASE_URL / RERANK_CA_FILE to point elsewhere.
 // Exit status: 0 when every record is in the output, 1 when some failed (run again to retry
 // them), 2 for bad arguments or an unreadable/unwritable file.
@@ -28,6 +34,7 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -44,6 +51,68 @@ namespace {
 [[noreturn]] void fail(const std::string& message) {
     std::cerr << "batch_job: " << message << '\n';
     std::exit(2);
+}
+
+constexpr const char* usage = "usage: batch_job INPUT.jsonl OUTPUT.jsonl [--concurrency N] "
+                              "[--rpm N] [--tpm N] [--quota-redis URL] [--quota-key NAME] "
+                              "[--no-adaptive]";
+
+struct arguments {
+    std::string input_path;
+    std::string output_path;
+    long concurrency = 8;
+    rerank::rate_limit_options rate_limit; // the library's defaults unless flags say otherwise
+};
+
+// `text` as a finite number from `min` to `max`, or exit 2 naming `flag`.
+double number_for(const std::string& flag, const char* text, double min, double max) {
+    char* end = nullptr;
+    const double value = std::strtod(text, &end);
+    if (end == text || *end != '\0' || !std::isfinite(value) || value < min || value > max)
+        fail(flag + " must be a number from " + std::to_string(static_cast<long long>(min)) +
+             " to " + std::to_string(static_cast<long long>(max)));
+    return value;
+}
+
+// Arguments are never echoed: a Redis URL may hold a password.
+arguments parse_arguments(int argc, char** argv) {
+    if (argc < 3)
+        fail(usage);
+    arguments a;
+    a.input_path = argv[1];
+    a.output_path = argv[2];
+    for (int i = 3; i < argc; ++i) {
+        const std::string flag = argv[i];
+        if (flag == "--no-adaptive") {
+            a.rate_limit.adaptive = false;
+            continue;
+        }
+        if (flag != "--concurrency" && flag != "--rpm" && flag != "--tpm" &&
+            flag != "--quota-redis" && flag != "--quota-key")
+            fail("argument " + std::to_string(i) + " is not an option; " + usage);
+        if (i + 1 >= argc)
+            fail(flag + " needs a value");
+        const char* value = argv[++i];
+        const std::string_view text = value;
+        if (flag == "--concurrency") {
+            const double n = number_for(flag, value, 1, 10000);
+            if (n != std::floor(n))
+                fail("--concurrency must be a whole number");
+            a.concurrency = static_cast<long>(n);
+        } else if (flag == "--rpm")
+            a.rate_limit.requests_per_minute = number_for(flag, value, 0, 1e12);
+        else if (flag == "--tpm")
+            a.rate_limit.tokens_per_minute = number_for(flag, value, 0, 1e12);
+        else if (flag == "--quota-key" && !text.empty())
+            a.rate_limit.quota_key = text;
+        else if (flag == "--quota-redis" && text.starts_with("redis://") && text.size() > 8)
+            a.rate_limit.redis.url = text;
+        else
+            fail(flag == "--quota-key"
+                     ? "--quota-key must not be empty"
+                     : "--quota-redis must be a redis://[:password@]host:port[/db] URL");
+    }
+    return a;
 }
 
 // The record numbers an earlier run already wrote. A last line without its newline (the job
@@ -210,6 +279,7 @@ struct job {
     progress_bar progress;
     std::uint64_t ranked = 0;
     std::uint64_t failed = 0;
+    std::uint64_t throttled = 0; // throttling answers waited out (diagnostics::throttled)
     std::size_t workers = 0;
 
     // The next record still to do: its line number and text; nullopt at the end. Workers take
@@ -239,6 +309,7 @@ net::awaitable<void> worker(rerank::client& client, job& j) {
         rerank::diagnostics diag;
         auto [ec, res] =
             co_await client.async_rerank(*req, diag, net::as_tuple(net::use_awaitable));
+        j.throttled += diag.throttled;
         if (ec) {
             ++j.failed;
             j.progress.message("record " + std::to_string(number) + ": " +
@@ -258,15 +329,10 @@ net::awaitable<void> worker(rerank::client& client, job& j) {
 } // namespace
 
 int main(int argc, char** argv) {
-    if (argc != 3 && !(argc == 5 && std::string_view(argv[3]) == "--concurrency")) {
-        std::cerr << "usage: batch_job INPUT.jsonl OUTPUT.jsonl [--concurrency N]\n";
-        return 2;
-    }
-    const std::string input_path = argv[1];
-    const std::string output_path = argv[2];
-    const long concurrency = argc == 5 ? std::strtol(argv[4], nullptr, 10) : 8;
-    if (concurrency < 1 || concurrency > 10000)
-        fail("--concurrency must be from 1 to 10000");
+    const arguments args = parse_arguments(argc, argv);
+    const std::string& input_path = args.input_path;
+    const std::string& output_path = args.output_path;
+    const long concurrency = args.concurrency;
 
     if (!std::ifstream(input_path))
         fail("cannot read " + input_path); // before the output is created
@@ -278,6 +344,7 @@ int main(int argc, char** argv) {
     if (const char* ca = std::getenv("RERANK_CA_FILE"))
         opts.tls.ca_file = ca;
     opts.pool.max_connections = static_cast<std::size_t>(concurrency);
+    opts.rate_limit = args.rate_limit;
 
     net::io_context ioc(1);
     rerank::client client(ioc.get_executor(), opts);
@@ -289,6 +356,7 @@ int main(int argc, char** argv) {
     j.progress.update(j.ranked, j.failed, true);
     j.progress.finish();
     std::cerr << "batch_job: " << j.ranked << " ranked, " << j.done.size() << " already done, "
-              << j.failed << " failed, of " << j.progress.total() << " records\n";
+              << j.failed << " failed, of " << j.progress.total() << " records; " << j.throttled
+              << " throttling answers waited out\n";
     return j.failed == 0 ? 0 : 1;
 }

@@ -31,10 +31,18 @@ percentiles and the client's own CPU per request.
   --query-bytes B         bytes of the query (default 32)
   --top-n N               send top_n (default: not sent, all results)
   --threads N             threads running the client's io_context (default 1)
+  --rpm N                 pace the client to N requests per minute (default 0: no limit; it
+                          then adapts to the rate the server's 429s show)
+  --tpm N                 pace to N tokens per minute as well (default 0: no limit)
+  --quota-redis URL       share the quota through Redis, redis://[:password@]host:port[/db]
+                          (the password is never printed)
+  --quota-key NAME        name of the shared quota (default: a hash of key, host and model)
+  --no-adaptive           keep to --rpm/--tpm instead of slowing down on the server's 429s
   --json                  print one JSON object instead of the table
   --help                  this text
 
-Calls are not retried. Exit status: 0 when at least one call succeeded, 1 when none did,
+Calls are not retried, except that a throttling 429 is waited out and sent again (the report
+counts them as "throttled", with the calls' admission wait). Exit status: 0 when at least one call succeeded, 1 when none did,
 2 for a bad command line.
 )";
 
@@ -80,7 +88,7 @@ bool parse_integer(cursor& c, Int& out, Int min, Int max) {
 }
 
 // A finite decimal number, at least `min` (and above it when `strict`).
-bool parse_seconds(cursor& c, double& out, double min, bool strict) {
+bool parse_number(cursor& c, double& out, double min, bool strict) {
     auto text = c.value();
     if (!text)
         return false;
@@ -107,6 +115,31 @@ bool parse_one(cursor& c, bench_options& o, bool& help) {
     }
     if (n == "--json" || n == "--allow-insecure-http") {
         (n == "--json" ? o.json : o.allow_insecure_http) = true;
+        return true;
+    }
+    if (n == "--no-adaptive") {
+        o.rate_limit.adaptive = false;
+        return true;
+    }
+    if (n == "--rpm")
+        return parse_number(c, o.rate_limit.requests_per_minute, 0, false);
+    if (n == "--tpm")
+        return parse_number(c, o.rate_limit.tokens_per_minute, 0, false);
+    if (n == "--quota-redis" || n == "--quota-key") {
+        auto text = c.value();
+        if (!text)
+            return false;
+        if (n == "--quota-key" && !text->empty()) {
+            o.rate_limit.quota_key = *text;
+        } else if (n == "--quota-redis" && text->starts_with("redis://") && text->size() > 8) {
+            o.rate_limit.redis.url = *text;
+        } else {
+            // The value is not echoed: a Redis URL may hold a password.
+            c.error = n == "--quota-key"
+                          ? "--quota-key must not be empty"
+                          : "--quota-redis must be a redis://[:password@]host:port[/db] URL";
+            return false;
+        }
         return true;
     }
     if (n == "--base-url" || n == "--ca-file" || n == "--api-key-env" || n == "--dialect") {
@@ -141,13 +174,13 @@ bool parse_one(cursor& c, bench_options& o, bool& help) {
     }
     if (n == "--duration" || n == "--rate") {
         double d = 0;
-        if (!parse_seconds(c, d, 0, true))
+        if (!parse_number(c, d, 0, true))
             return false;
         (n == "--duration" ? o.duration_s : o.rate) = d;
         return true;
     }
     if (n == "--warmup")
-        return parse_seconds(c, o.warmup_s, 0, false);
+        return parse_number(c, o.warmup_s, 0, false);
     if (n == "--documents")
         return parse_integer<std::size_t>(c, o.documents, 1, 1'000'000);
     if (n == "--doc-bytes")

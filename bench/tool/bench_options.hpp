@@ -2,6 +2,7 @@
 #pragma once
 
 #include <rerank/dialect.hpp>
+#include <rerank/rate_limit_options.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -50,6 +51,9 @@ struct bench_options {
     bool json = false;
     /// `--allow-insecure-http`: `client_options::allow_insecure_http`. Default false.
     bool allow_insecure_http = false;
+    /// `--rpm`, `--tpm`, `--quota-redis`, `--quota-key`, `--no-adaptive`: the client's pacing,
+    /// as `client_options::rate_limit` (whose defaults apply when they are not given).
+    rerank::rate_limit_options rate_limit;
 };
 
 /// What parsing the command line gave: options, a request for the usage text, or an error.

@@ -24,6 +24,12 @@ struct load_result {
     /// Latency of the successful calls: from the call's start (closed loop) or its scheduled
     /// start (open loop) to its completion.
     latency_histogram latency;
+    /// Throttling answers (HTTP 429 not about billing) the calls of the window received and
+    /// waited out: the sum of their `diagnostics::throttled`.
+    std::uint64_t throttled = 0;
+    /// Time each call of the window, failed ones included, waited for admission by the
+    /// client's pacer (`diagnostics::admission_wait`; 0 for a call that did not wait).
+    latency_histogram admission_wait;
     /// Wall-clock length of the window and the process's CPU time spent in it, in seconds.
     double duration_s = 0;
     double cpu_s = 0;

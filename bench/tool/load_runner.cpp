@@ -38,10 +38,18 @@ rerank::client_options client_options_for(const bench_options& o) {
     c.allow_insecure_http = o.allow_insecure_http;
     c.pool.max_connections = o.connections;
     c.retry.max_attempts = 1;
+    c.rate_limit = o.rate_limit;
     return c;
 }
 
 namespace {
+
+// A duration as the histograms count it: whole nanoseconds, never negative.
+template <class Rep, class Period>
+std::uint64_t histogram_ns(std::chrono::duration<Rep, Period> d) {
+    const auto n = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+    return n > 0 ? static_cast<std::uint64_t>(n) : 0;
+}
 
 enum class phase : int { warmup, measuring, done };
 
@@ -49,6 +57,8 @@ enum class phase : int { warmup, measuring, done };
 struct tally {
     static constexpr std::size_t error_slots = 32; // rerank::errc values, 0 unused
     latency_histogram latency;
+    latency_histogram admission_wait;
+    std::uint64_t throttled = 0;
     std::array<std::uint64_t, error_slots> errors{};
     std::uint64_t foreign_errors = 0;
     std::uint64_t requests = 0;
@@ -62,7 +72,8 @@ struct worker {
         : strand(net::make_strand(ioc))
         , timer(strand) {}
     net::strand<net::io_context::executor_type> strand;
-    net::steady_timer timer; // open loop: waits for the next scheduled start
+    net::steady_timer timer;  // open loop: waits for the next scheduled start
+    rerank::diagnostics diag; // of the worker's current call
     tally counts;
 };
 
@@ -164,8 +175,8 @@ private:
     net::awaitable<void> closed_worker(worker& w) {
         while (current() != phase::done) {
             const auto start = clock::now();
-            auto [ec, res] = co_await client_->async_rerank(req_, as_tuple(use_awaitable));
-            record(w.counts, ec, res, start);
+            auto [ec, res] = co_await client_->async_rerank(req_, w.diag, as_tuple(use_awaitable));
+            record(w.counts, ec, res, w.diag, start);
         }
         worker_finished();
     }
@@ -185,14 +196,14 @@ private:
                 if (current() == phase::done)
                     break;
             }
-            auto [ec, res] = co_await client_->async_rerank(req_, as_tuple(use_awaitable));
-            record(w.counts, ec, res, scheduled);
+            auto [ec, res] = co_await client_->async_rerank(req_, w.diag, as_tuple(use_awaitable));
+            record(w.counts, ec, res, w.diag, scheduled);
         }
         worker_finished();
     }
 
     void record(tally& t, const error_code& ec, const rerank::response& res,
-                clock::time_point from) {
+                const rerank::diagnostics& diag, clock::time_point from) {
         const auto now = clock::now();
         completed_.fetch_add(1, std::memory_order_relaxed);
         if (ec)
@@ -206,12 +217,13 @@ private:
                 return; // completed after the N-th: outside the window
         }
         ++t.requests;
+        t.throttled += diag.throttled;
+        t.admission_wait.record(histogram_ns(diag.admission_wait));
         if (!ec) {
             ++t.succeeded;
             t.documents += res.results.size();
             t.tokens += res.usage.total_tokens;
-            t.latency.record(static_cast<std::uint64_t>(
-                std::chrono::duration_cast<std::chrono::nanoseconds>(now - from).count()));
+            t.latency.record(histogram_ns(now - from));
         } else if (ec.category() == rerank::error_category() && ec.value() > 0 &&
                    static_cast<std::size_t>(ec.value()) < tally::error_slots) {
             ++t.errors[static_cast<std::size_t>(ec.value())];
@@ -244,6 +256,8 @@ private:
             r.documents += t.documents;
             r.tokens += t.tokens;
             r.latency.merge(t.latency);
+            r.admission_wait.merge(t.admission_wait);
+            r.throttled += t.throttled;
             for (std::size_t i = 0; i < errors.size(); ++i)
                 errors[i] += t.errors[i];
             foreign += t.foreign_errors;

@@ -32,7 +32,46 @@ unsigned long long ull(std::uint64_t n) {
     return static_cast<unsigned long long>(n);
 }
 
+// `,"<name>":{"p50":..,"p90":..,"p99":..,"p999":..,"max":..}`
+void append_json(std::string& out, const char* name, const percentiles_ms& p) {
+    append(out, ",\"%s\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f}", name,
+           p.p50, p.p90, p.p99, p.p999, p.max);
+}
+
+// `<label>p50 .. ms, p90 .. ms, p99 .. ms, p99.9 .. ms, max .. ms` and a newline.
+void append_line(std::string& out, const char* label, const percentiles_ms& p) {
+    append(out, "%sp50 %.3f ms, p90 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms\n", label,
+           p.p50, p.p90, p.p99, p.p999, p.max);
+}
+
+// `pacing       ...` and a newline: the configured limits and where the quota is kept (the
+// Redis URL without its password).
+void append_pacing(std::string& out, const rerank::rate_limit_options& rl) {
+    out += "pacing       ";
+    if (rl.requests_per_minute > 0 || rl.tokens_per_minute > 0)
+        append(out, "%g requests/min, %g tokens/min (0: no limit)", rl.requests_per_minute,
+               rl.tokens_per_minute);
+    else
+        out += "no limit configured";
+    out += rl.adaptive ? ", adaptive" : ", not adaptive";
+    if (!rl.redis.url.empty())
+        out += ", shared through " + rerank::text::printable_url(rl.redis.url);
+    if (!rl.quota_key.empty())
+        out += ", quota key " + rerank::text::printable(rl.quota_key);
+    out += '\n';
+}
+
 } // namespace
+
+percentiles_ms percentiles_of(const latency_histogram& h) {
+    percentiles_ms p;
+    p.p50 = ms(h.value_at(0.5));
+    p.p90 = ms(h.value_at(0.9));
+    p.p99 = ms(h.value_at(0.99));
+    p.p999 = ms(h.value_at(0.999));
+    p.max = ms(h.max());
+    return p;
+}
 
 figures compute_figures(const load_result& r) {
     figures f;
@@ -40,11 +79,8 @@ figures compute_figures(const load_result& r) {
     f.documents_per_s = per_second(r.documents, r.duration_s);
     f.tokens_per_s = per_second(r.tokens, r.duration_s);
     f.cpu_us_per_request = r.requests > 0 ? r.cpu_s * 1e6 / static_cast<double>(r.requests) : 0;
-    f.p50_ms = ms(r.latency.value_at(0.5));
-    f.p90_ms = ms(r.latency.value_at(0.9));
-    f.p99_ms = ms(r.latency.value_at(0.99));
-    f.p999_ms = ms(r.latency.value_at(0.999));
-    f.max_ms = ms(r.latency.max());
+    f.latency = percentiles_of(r.latency);
+    f.admission_wait = percentiles_of(r.admission_wait);
     return f;
 }
 
@@ -61,9 +97,9 @@ std::string json_report(const load_result& r) {
     append(out, "},\"duration_s\":%.6f,\"requests_per_s\":%.1f,\"documents_per_s\":%.1f",
            r.duration_s, f.requests_per_s, f.documents_per_s);
     append(out, ",\"tokens_per_s\":%.1f", f.tokens_per_s);
-    append(out,
-           ",\"latency_ms\":{\"p50\":%.3f,\"p90\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f}",
-           f.p50_ms, f.p90_ms, f.p99_ms, f.p999_ms, f.max_ms);
+    append_json(out, "latency_ms", f.latency);
+    append(out, ",\"throttled\":%llu", ull(r.throttled));
+    append_json(out, "admission_wait_ms", f.admission_wait);
     append(out, ",\"cpu_us_per_request\":%.2f,\"connections_opened\":%llu", f.cpu_us_per_request,
            ull(r.pool.connections_created));
     append(out, ",\"handshakes\":{\"full\":%llu,\"resumed\":%llu}}\n", ull(r.pool.handshakes_full),
@@ -87,12 +123,15 @@ std::string table_report(const bench_options& o, const load_result& r) {
            o.query_bytes);
     if (o.top_n)
         append(out, ", top_n %zu", *o.top_n);
-    append(out, "\ncalls        %llu in %.2f s (%llu failed)\n", ull(r.requests), r.duration_s,
+    out += '\n';
+    append_pacing(out, o.rate_limit);
+    append(out, "calls        %llu in %.2f s (%llu failed)\n", ull(r.requests), r.duration_s,
            ull(r.requests - r.succeeded));
     append(out, "throughput   %.1f calls/s, %.1f documents/s, %.1f tokens/s\n", f.requests_per_s,
            f.documents_per_s, f.tokens_per_s);
-    append(out, "latency      p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, p99.9 %.3f ms, max %.3f ms\n",
-           f.p50_ms, f.p90_ms, f.p99_ms, f.p999_ms, f.max_ms);
+    append_line(out, "latency      ", f.latency);
+    append(out, "throttled    %llu answers (429), waited out and sent again\n", ull(r.throttled));
+    append_line(out, "admission    ", f.admission_wait);
     append(out, "client CPU   %.2f us per call (%.3f s in the window)\n", f.cpu_us_per_request,
            r.cpu_s);
     append(out, "connections  %llu opened; TLS handshakes: %llu full, %llu resumed\n",

@@ -30,6 +30,14 @@ and prints one JSON object: {"model", "results": [{"index", "relevance_score", "
                           larger calls are split into sub-requests and merged
   --max-documents N       documents per HTTP request (default 500)
   --concurrency N         sub-requests in flight at once (default 8)
+  --rpm N                 pace requests to N per minute, the account's quota (default 0: no
+                          limit, the rate the server accepts is found by adapting to its 429s)
+  --tpm N                 pace to N tokens per minute as well (default 0: no limit)
+  --quota-redis URL       share the quota with every process naming the same Redis server and
+                          quota key: redis://[:password@]host:port[/db] (the password is never
+                          printed); while it does not answer, each process paces alone
+  --quota-key NAME        name of the shared quota (default: a hash of the API key, host and model)
+  --no-adaptive           keep to --rpm/--tpm instead of slowing down on the server's 429s
   --allow-insecure-http   allow an http:// base URL to a host other than this machine while an
                           API key is set (the key crosses the network in clear text)
   --table                 print a table for people instead of JSON
@@ -58,11 +66,13 @@ std::optional<Int> parse_whole(const std::string& text) {
     return value;
 }
 
-std::optional<double> parse_seconds(const std::string& text) {
+// A finite decimal number, above 0 (or at least 0 when `zero_allowed`).
+std::optional<double> parse_number(const std::string& text, bool zero_allowed) {
     try {
         std::size_t used = 0;
         double value = std::stod(text, &used);
-        if (used != text.size() || !std::isfinite(value) || value <= 0)
+        if (used != text.size() || !std::isfinite(value) || value < 0 ||
+            (value == 0 && !zero_allowed))
             return std::nullopt;
         return value;
     } catch (const std::exception&) {
@@ -91,12 +101,17 @@ std::optional<std::string> parse_rank_command(const std::vector<std::string>& ar
             *switched = true;
             continue;
         }
+        if (flag == "--no-adaptive") {
+            out.rate_limit.adaptive = false;
+            continue;
+        }
         if (flag == "--query" || flag == "--query-file" || flag == "--documents" ||
             flag == "--top-n" || flag == "--instruct" || flag == "--model" ||
             flag == "--base-url" || flag == "--dialect" || flag == "--api-key-env" ||
             flag == "--ca-file" || flag == "--timeout" || flag == "--max-attempts" ||
             flag == "--max-request-tokens" || flag == "--max-documents" ||
-            flag == "--concurrency") {
+            flag == "--concurrency" || flag == "--rpm" || flag == "--tpm" ||
+            flag == "--quota-redis" || flag == "--quota-key") {
             v = value();
             if (!v)
                 return flag + " needs a value";
@@ -132,10 +147,25 @@ std::optional<std::string> parse_rank_command(const std::vector<std::string>& ar
         } else if (flag == "--ca-file") {
             out.ca_file = *v;
         } else if (flag == "--timeout") {
-            auto seconds = parse_seconds(*v);
+            auto seconds = parse_number(*v, false);
             if (!seconds)
                 return "--timeout must be a positive number of seconds, not '" + *v + "'";
             out.timeout_seconds = *seconds;
+        } else if (flag == "--rpm" || flag == "--tpm") {
+            auto rate = parse_number(*v, true);
+            if (!rate)
+                return flag + " must be a number of at least 0 (0: no limit), not '" + *v + "'";
+            (flag == "--rpm" ? out.rate_limit.requests_per_minute
+                             : out.rate_limit.tokens_per_minute) = *rate;
+        } else if (flag == "--quota-redis") {
+            // The value is not echoed: it may hold a password.
+            if (v->rfind("redis://", 0) != 0 || v->size() == 8)
+                return "--quota-redis must be a redis://[:password@]host:port[/db] URL";
+            out.rate_limit.redis.url = *v;
+        } else if (flag == "--quota-key") {
+            if (v->empty())
+                return "--quota-key must not be empty";
+            out.rate_limit.quota_key = *v;
         } else if (flag == "--max-attempts") {
             auto n = parse_whole<unsigned>(*v);
             if (!n || *n == 0)

@@ -37,6 +37,8 @@ struct rank_command {
     std::optional<std::size_t> max_request_tokens;
     std::optional<std::size_t> max_documents;
     std::optional<std::size_t> concurrency;
+    /// `--rpm`, `--tpm`, `--quota-redis`, `--quota-key`, `--no-adaptive`: the pacing, as given.
+    rerank::rate_limit_options rate_limit;
     bool table = false;               ///< a table for people instead of JSON
     bool verbose = false;             ///< on failure, one more line per failed attempt
     bool allow_insecure_http = false; ///< `client_options::allow_insecure_http`

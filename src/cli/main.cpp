@@ -92,6 +92,7 @@ int run_rank(const std::vector<std::string>& args) {
             lim.max_documents = *cmd.max_documents;
         opts.limits = lim;
     }
+    opts.rate_limit = cmd.rate_limit;
     if (cmd.concurrency) {
         opts.max_parallel_requests = *cmd.concurrency;
         opts.pool.max_connections = std::max(opts.pool.max_connections, *cmd.concurrency);

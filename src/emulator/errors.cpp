@@ -36,6 +36,16 @@ api_error model_not_found(rerank::dialect d, std::string_view model) {
     return {404, "ModelNotFound", "Model not exist: " + std::string(model) + "."};
 }
 
+// DashScope's messages for these codes, verbatim.
+api_error requests_throttled() {
+    return {429, "Throttling.RateQuota", "Requests rate limit exceeded, please try again later."};
+}
+
+api_error tokens_throttled() {
+    return {429, "Throttling.AllocationQuota",
+            "Allocated quota exceeded, please increase your quota limit."};
+}
+
 api_error body_too_large(std::size_t max_body_bytes) {
     return {413, "BadRequest.TooLarge",
             "Request body is too large; the limit is " + std::to_string(max_body_bytes) +

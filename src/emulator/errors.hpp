@@ -16,6 +16,10 @@ api_error invalid_api_key(rerank::dialect d);
 api_error path_not_found(rerank::dialect d, std::string_view path);
 api_error method_not_allowed(rerank::dialect d, std::string_view method);
 api_error model_not_found(rerank::dialect d, std::string_view model);
+/// 429 `Throttling.RateQuota` (over `options::requests_per_minute`), in both dialects.
+api_error requests_throttled();
+/// 429 `Throttling.AllocationQuota` (over `options::tokens_per_minute`), in both dialects.
+api_error tokens_throttled();
 /// 413 `BadRequest.TooLarge`.
 api_error body_too_large(std::size_t max_body_bytes);
 

@@ -38,11 +38,24 @@ options:
   --threads N               server threads (default 1)
   --idle-close-after MS     close a keep-alive connection idle this long (default: never)
   --close-after-responses N close each connection after N responses (default: no limit)
+  --rpm N                   the account's requests per minute, enforced per second as
+                            DashScope does: at most --burst of the rate at once, then the
+                            rate; over it, 429 Throttling.RateQuota (default 0: no limit)
+  --tpm N                   tokens per minute (counted as for --max-request-tokens), the
+                            same way; over it, 429 Throttling.AllocationQuota (default 0)
+  --burst MS                how much of --rpm and --tpm may be used at once, as time at
+                            the rate (default 1000: one second's share)
+  --retry-after-ms N|auto   add "retry-after-ms: N" to throttling answers; auto: the time
+                            until the request would have been admitted (default: no
+                            header, as DashScope sends none)
   --fault-every N           every Nth request meets a fault, in turn: 503, connection
                             dropped, reset mid-body, truncated body, malformed JSON, 200 ms
                             delay (default 0: none); for soak tests (scripts/soak.sh)
   --help                    this text
 )";
+
+// Far above any real quota, and exact as a double.
+constexpr unsigned long long max_rate = 1ULL << 40;
 
 [[noreturn]] void fail(const std::string& message) {
     std::cerr << "rerank-emulator: " << message << "\n(--help for usage)\n";
@@ -128,6 +141,16 @@ command_line parse(int argc, char** argv) {
             opts.idle_close_after = std::chrono::milliseconds(number(arg, value(), 86400000));
         } else if (arg == "--close-after-responses") {
             opts.close_after_responses = number(arg, value(), static_cast<unsigned long long>(-1));
+        } else if (arg == "--rpm") {
+            opts.requests_per_minute = static_cast<double>(number(arg, value(), max_rate));
+        } else if (arg == "--tpm") {
+            opts.tokens_per_minute = static_cast<double>(number(arg, value(), max_rate));
+        } else if (arg == "--burst") {
+            opts.quota_burst = std::chrono::milliseconds(number(arg, value(), 86400000));
+        } else if (arg == "--retry-after-ms") {
+            const char* hint = value();
+            opts.throttle_retry_after = std::chrono::milliseconds(
+                std::string_view(hint) == "auto" ? 0 : number(arg, hint, 86400000));
         } else if (arg == "--fault-every") {
             line.fault_every = number(arg, value(), static_cast<unsigned long long>(-1));
         } else if (arg == "--scoring") {

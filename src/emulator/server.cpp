@@ -12,6 +12,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <cmath>
 #include <stdexcept>
 #include <thread>
 
@@ -84,6 +85,11 @@ void server::start() {
     if (opts.tls_cert_file.empty() != opts.tls_key_file.empty())
         throw std::invalid_argument(
             "rerank::emulator::server: give both a TLS certificate and a key, or neither");
+    const auto valid_rate = [](double r) { return std::isfinite(r) && r >= 0; };
+    if (!valid_rate(opts.requests_per_minute) || !valid_rate(opts.tokens_per_minute) ||
+        opts.quota_burst.count() < 0)
+        throw std::invalid_argument("rerank::emulator::server: the quota's rates and burst must "
+                                    "be finite and not negative");
     if (!opts.tls_cert_file.empty())
         impl_->state->tls.emplace(make_tls_context(opts));
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "emulator/fault_schedule.hpp"
+#include "emulator/rate_gate.hpp"
 #include "emulator/stats_recorder.hpp"
 
 #include <rerank/emulator/options.hpp>
@@ -16,7 +17,8 @@ namespace rerank::emulator::detail {
 
 struct server_state {
     explicit server_state(options o)
-        : opts(std::move(o)) {}
+        : opts(std::move(o))
+        , quota(opts.requests_per_minute, opts.tokens_per_minute, opts.quota_burst) {}
 
     /// Immutable once the server is started.
     const options opts;
@@ -24,6 +26,7 @@ struct server_state {
     std::optional<boost::asio::ssl::context> tls;
     stats_recorder stats;
     fault_schedule faults;
+    rate_gate quota;
     std::atomic<std::uint64_t> next_sequence{0};
     std::atomic<std::uint64_t> next_connection{0};
 };

@@ -16,6 +16,8 @@
 #include <boost/beast/http/field.hpp>
 
 #include <algorithm>
+#include <optional>
+#include <string>
 
 namespace rerank::emulator::detail {
 namespace {
@@ -31,6 +33,13 @@ constexpr auto drain_limit = 5s;
 asio::awaitable<void> sleep_for(std::chrono::milliseconds d) {
     asio::steady_timer timer(co_await asio::this_coro::executor, d);
     co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+}
+
+// Whether the answer is the normal one (perhaps mangled in delivery): only those count
+// against the quota, the others being the fault's own.
+bool answers_normally(fault::kind k) noexcept {
+    return k != fault::kind::status && k != fault::kind::malformed_json &&
+           k != fault::kind::wrong_results;
 }
 
 header_fields fields_of(const http::request<http::string_body>& req) {
@@ -130,7 +139,10 @@ private:
         }
         // (Replies are locals, never temporaries inside a co_await expression: GCC 12 destroys
         // some of those twice.)
-        const reply r = reply_for(f, ev, request_id);
+        const std::optional<quota_admission> refusal = throttle(f, ev);
+        reply r = reply_for(f, ev, request_id);
+        if (refusal)
+            add_retry_after(r, *refusal);
         if (f.what == fault::kind::reset_mid_body || f.what == fault::kind::truncated_body) {
             co_await send_partial(r, f);
             co_return false;
@@ -138,6 +150,29 @@ private:
         if (f.what == fault::kind::slow_drip)
             co_return co_await send_dripping(r, keep_alive, f);
         co_return co_await send(r, keep_alive);
+    }
+
+    // Books a request that would be ranked in the server's quota; when the quota refuses it,
+    // turns its answer into the throttling 429 and says how long it would have had to wait.
+    std::optional<quota_admission> throttle(const fault& f, evaluation& ev) {
+        if (!state_->quota.enabled() || ev.error || !answers_normally(f.what))
+            return std::nullopt;
+        const quota_admission a = state_->quota.admit(ev.tokens, rate_gate::clock::now());
+        if (a.verdict == quota_verdict::admitted)
+            return std::nullopt;
+        ev.error = a.verdict == quota_verdict::requests_exceeded ? requests_throttled()
+                                                                 : tokens_throttled();
+        state_->stats.throttled();
+        return a;
+    }
+
+    void add_retry_after(reply& r, const quota_admission& refusal) const {
+        if (!opts_.throttle_retry_after)
+            return;
+        std::chrono::milliseconds hint = *opts_.throttle_retry_after;
+        if (hint.count() == 0)
+            hint = std::chrono::ceil<std::chrono::milliseconds>(refusal.retry_after);
+        r.headers.emplace_back("retry-after-ms", std::to_string(hint.count()));
     }
 
     // The response a fault sends (the normal one for faults that only mangle its delivery).

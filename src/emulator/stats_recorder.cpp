@@ -32,6 +32,11 @@ void stats_recorder::fault_applied() {
     ++stats_.faults_applied;
 }
 
+void stats_recorder::throttled() {
+    std::lock_guard lock(mutex_);
+    ++stats_.throttled;
+}
+
 void stats_recorder::response_started(unsigned status) {
     std::lock_guard lock(mutex_);
     ++stats_.responses_by_status[status];

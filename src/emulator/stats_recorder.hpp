@@ -16,6 +16,7 @@ public:
     /// A request fully read; `path` is its target without the query string.
     void request_received(std::string_view path, recorded_request request);
     void fault_applied();
+    void throttled();
     void response_started(unsigned status);
 
     server_stats snapshot() const;

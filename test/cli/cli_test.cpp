@@ -117,6 +117,12 @@ BOOST_AUTO_TEST_CASE(bad_input_exits_2_and_sends_nothing) {
         {{"--query", "q", "--timeout", "-1"}, documents_jsonl, "--timeout"},
         {{"--query", "q", "--dialect", "openai"}, documents_jsonl, "--dialect"},
         {{"--query", "q", "--frobnicate"}, documents_jsonl, "unknown argument"},
+        {{"--query", "q", "--rpm", "-1"}, documents_jsonl, "--rpm must be a number"},
+        {{"--query", "q", "--rpm", "fast"}, documents_jsonl, "--rpm must be a number"},
+        {{"--query", "q", "--tpm", "1e999"}, documents_jsonl, "--tpm must be a number"},
+        {{"--query", "q", "--tpm"}, documents_jsonl, "--tpm needs a value"},
+        {{"--query", "q", "--quota-redis", "localhost:6379"}, documents_jsonl, "--quota-redis"},
+        {{"--query", "q", "--quota-key", ""}, documents_jsonl, "--quota-key"},
         {{"--query", "q"}, "{\"text\": \"a\"}\n\n{\"text\": \"b\"}\n", "line 2: empty line"},
         {{"--query", "q"}, "{\"text\": \"a\"}\n{\"txt\": \"b\"}\n", "line 2"},
         {{"--query", "q"}, "{\"text\": \"a\"}\nnot json\n", "line 2: not valid JSON"},
@@ -287,6 +293,32 @@ BOOST_AUTO_TEST_CASE(plain_http_with_a_key_off_loopback_needs_allow_insecure_htt
     BOOST_TEST(r.status == 0, r.err);
     BOOST_TEST(plain.stats().requests == 2u);
     plain.stop();
+}
+
+BOOST_AUTO_TEST_CASE(pacing_flags_are_accepted) {
+    for (const std::vector<std::string>& flags :
+         {std::vector<std::string>{"--rpm", "600", "--tpm", "100000.5"},
+          std::vector<std::string>{"--rpm", "0", "--quota-key", "nightly job", "--no-adaptive"}}) {
+        std::vector<std::string> args{"--query", "rerank model"};
+        args.insert(args.end(), flags.begin(), flags.end());
+        auto r = rank(args);
+        BOOST_TEST(r.status == 0, joined(args) << ": " << r.err);
+    }
+    BOOST_TEST(server.stats().requests == 2u);
+}
+
+// A well-formed URL fails on the wrong key (3), with nothing listening on port 1 (the store
+// never answers: each process paces alone); a malformed one is bad input (2).
+BOOST_AUTO_TEST_CASE(the_quota_redis_password_is_never_printed) {
+    const std::vector<std::pair<std::string, int>> cases{{"redis://:s3cret@127.0.0.1:1/0", 3},
+                                                         {"redis:/:s3cret@127.0.0.1", 2}};
+    for (const auto& [url, status] : cases) {
+        auto r = rank({"--query", "q", "--quota-redis", url, "--verbose", "--max-attempts", "2"},
+                      "wrong-key");
+        BOOST_TEST(r.status == status, url << " -> " << r.status << " " << r.err);
+        BOOST_TEST(r.err.find("s3cret") == std::string::npos, r.err);
+        BOOST_TEST(r.out.find("s3cret") == std::string::npos, r.out);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(batching_flags_split_the_call) {

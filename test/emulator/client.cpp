@@ -207,6 +207,21 @@ std::string cert_path(const std::string& name) {
     return path;
 }
 
+asio::awaitable<bool> concurrently(int clients, std::function<asio::awaitable<void>()> body,
+                                   std::chrono::milliseconds limit) {
+    auto finished = std::make_shared<int>(0);
+    auto ex = co_await asio::this_coro::executor;
+    for (int i = 0; i < clients; ++i)
+        asio::co_spawn(
+            ex,
+            [body, finished]() -> asio::awaitable<void> {
+                co_await body();
+                ++*finished;
+            },
+            asio::detached);
+    co_return co_await eventually([&] { return *finished == clients; }, limit);
+}
+
 asio::awaitable<exchange_result> one_shot(unsigned short port,
                                           http::request<http::string_body> request,
                                           std::chrono::milliseconds limit) {

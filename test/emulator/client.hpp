@@ -117,6 +117,11 @@ asio::ssl::context test_ca_context();
 /// Path of a file of test/certs.
 std::string cert_path(const std::string& name);
 
+/// Runs `clients` coroutines `body()` at once on the calling coroutine's executor and waits
+/// for all of them within `limit`; returns whether they all finished.
+asio::awaitable<bool> concurrently(int clients, std::function<asio::awaitable<void>()> body,
+                                   std::chrono::milliseconds limit);
+
 /// One request on a new connection.
 asio::awaitable<exchange_result> one_shot(unsigned short port,
                                           http::request<http::string_body> request,

@@ -27,6 +27,24 @@ unsigned short port_of(const std::string& line, const std::string& scheme) {
     return static_cast<unsigned short>(std::stoi(m[1]));
 }
 
+// Runs the program (plain HTTP) with `arguments`, sends it `request` `times` times, each on a
+// new connection, and stops it with SIGTERM, expecting exit 0; the answers.
+std::vector<exchange_result> answers_of_program(std::vector<std::string> arguments,
+                                                const http::request<http::string_body>& request,
+                                                int times) {
+    arguments.insert(arguments.begin(), program());
+    child_process p(std::move(arguments));
+    const unsigned short port = port_of(p.read_line(10s), "http");
+    std::vector<exchange_result> answers;
+    io_fixture().run([&]() -> asio::awaitable<void> {
+        for (int i = 0; i < times; ++i)
+            answers.push_back(co_await one_shot(port, request));
+    });
+    p.signal(SIGTERM);
+    BOOST_TEST(p.wait(5s).status == 0);
+    return answers;
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(emulator_executable)
@@ -72,22 +90,32 @@ BOOST_AUTO_TEST_CASE(serves_https_without_auth_and_exits_0_on_sigint) {
 }
 
 BOOST_AUTO_TEST_CASE(fault_every_n_faults_every_nth_request_503_first) {
-    child_process p({program(), "--no-auth", "--fault-every", "2"});
-    const unsigned short port = port_of(p.read_line(10s), "http");
-    const auto request = post(compatible_path, compatible_body("a", {"a", "b"}), "");
-    io_fixture().run([&]() -> asio::awaitable<void> {
-        auto r = co_await one_shot(port, request);
-        BOOST_TEST(r.response.result_int() == 200u);
-        r = co_await one_shot(port, request);
-        BOOST_TEST(r.response.result_int() == 503u);
-        r = co_await one_shot(port, request);
-        BOOST_TEST(r.response.result_int() == 200u);
-    });
-    p.signal(SIGTERM);
-    BOOST_TEST(p.wait(5s).status == 0);
+    const auto answers =
+        answers_of_program({"--no-auth", "--fault-every", "2"},
+                           post(compatible_path, compatible_body("a", {"a", "b"}), ""), 3);
+    BOOST_TEST(answers.at(0).response.result_int() == 200u);
+    BOOST_TEST(answers.at(1).response.result_int() == 503u);
+    BOOST_TEST(answers.at(2).response.result_int() == 200u);
+}
+
+BOOST_AUTO_TEST_CASE(rpm_throttles_with_the_retry_after_ms_asked_for) {
+    const auto answers = answers_of_program({"--no-auth", "--rpm", "60", "--burst", "1000", "--tpm",
+                                             "100000", "--retry-after-ms", "250"},
+                                            post(native_path, native_body("a", {"a", "b"}), ""), 2);
+    BOOST_TEST(answers.at(0).response.result_int() == 200u);
+    BOOST_TEST(answers.at(1).response.result_int() == 429u);
+    BOOST_TEST(answers.at(1).json().at("code").as_string() == "Throttling.RateQuota");
+    BOOST_TEST(answers.at(1).response["retry-after-ms"] == "250");
 }
 
 BOOST_AUTO_TEST_CASE(bad_arguments_exit_2_and_help_exits_0) {
+    for (const char* bad :
+         {"--rpm=-1", "--rpm=ten", "--tpm=-5", "--burst=1.5", "--retry-after-ms=soon"}) {
+        const std::string arg(bad);
+        const auto eq = arg.find('=');
+        child_process p({program(), arg.substr(0, eq), arg.substr(eq + 1)});
+        BOOST_TEST(p.wait(5s).status == 2, bad);
+    }
     {
         child_process p({program(), "--port", "notaport"});
         BOOST_TEST(p.read_line(5s).empty());

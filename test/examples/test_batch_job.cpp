@@ -44,9 +44,11 @@ struct batch_fixture : example_fixture {
     std::string input = temp_path("in.jsonl");
     std::string output = temp_path("out.jsonl");
 
-    child_process::outcome run_job() {
-        return run_process({example_program("batch_job"), input, output, "--concurrency", "3"},
-                           env(), 60s);
+    child_process::outcome run_job(const std::vector<std::string>& flags = {}) {
+        std::vector<std::string> argv{example_program("batch_job"), input, output, "--concurrency",
+                                      "3"};
+        argv.insert(argv.end(), flags.begin(), flags.end());
+        return run_process(argv, env(), 60s);
     }
 };
 
@@ -105,6 +107,38 @@ BOOST_AUTO_TEST_CASE(a_rerun_skips_what_is_done_and_finishes_the_rest) {
     BOOST_TEST(third.status == 0, third.err);
     BOOST_TEST(server.stats().requests == 0u);
     BOOST_TEST(output_records(output).size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(pacing_flags_are_taken_and_throttling_is_reported) {
+    write_file(input, record(1) + "\n" + record(2) + "\n");
+    const auto run =
+        run_job({"--rpm", "60000", "--tpm", "1e9", "--quota-key", "nightly job", "--no-adaptive"});
+    BOOST_TEST(run.status == 0, run.err);
+    BOOST_TEST(run.err.find("2 ranked, 0 already done, 0 failed, of 2 records; ") !=
+                   std::string::npos,
+               run.err);
+    BOOST_TEST(run.err.find(" throttling answers waited out") != std::string::npos, run.err);
+    BOOST_TEST(output_records(output).size() == 2u);
+}
+
+BOOST_AUTO_TEST_CASE(bad_pacing_flags_exit_2_without_echoing_secrets) {
+    write_file(input, record(1) + "\n");
+    const std::vector<std::vector<std::string>> bad{
+        {"--rpm", "-1"},
+        {"--rpm", "lots"},
+        {"--tpm", "nan"},
+        {"--tpm"},
+        {"--concurrency", "2.5"},
+        {"--quota-key", ""},
+        {"--quota-redis", "http://:s3cret@127.0.0.1:6379"},
+        {"redis://:s3cret@127.0.0.1:6379"},
+    };
+    for (const auto& flags : bad) {
+        const auto run = run_job(flags);
+        BOOST_TEST(run.status == 2, flags.front() << ": " << run.err);
+        BOOST_TEST(run.err.find("s3cret") == std::string::npos, run.err);
+    }
+    BOOST_TEST(server.stats().requests == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(bad_arguments_exit_2) {

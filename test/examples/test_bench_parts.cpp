@@ -38,6 +38,40 @@ BOOST_AUTO_TEST_CASE(options_defaults_follow_the_interface) {
     BOOST_TEST(!o.allow_insecure_http);
     BOOST_TEST(o.api_key_env == "DASHSCOPE_API_KEY");
     BOOST_TEST((o.dialect == rerank::dialect::dashscope));
+    BOOST_TEST(o.rate_limit.requests_per_minute == 0.0);
+    BOOST_TEST(o.rate_limit.tokens_per_minute == 0.0);
+    BOOST_TEST(o.rate_limit.adaptive);
+    BOOST_TEST(o.rate_limit.redis.url.empty());
+    BOOST_TEST(o.rate_limit.quota_key.empty());
+}
+
+BOOST_AUTO_TEST_CASE(pacing_options_fill_the_clients_rate_limit) {
+    const auto p =
+        parse({"--base-url", "u", "--rpm", "5400", "--tpm=1e6", "--quota-redis",
+               "redis://:pw@127.0.0.1:6379/2", "--quota-key", "nightly", "--no-adaptive"});
+    BOOST_TEST_REQUIRE(p.error.empty(), p.error);
+    const rerank::rate_limit_options rl = client_options_for(p.options).rate_limit;
+    BOOST_TEST(rl.requests_per_minute == 5400.0);
+    BOOST_TEST(rl.tokens_per_minute == 1e6);
+    BOOST_TEST(rl.redis.url == "redis://:pw@127.0.0.1:6379/2");
+    BOOST_TEST(rl.quota_key == "nightly");
+    BOOST_TEST(!rl.adaptive);
+
+    for (const auto& bad :
+         std::vector<std::vector<std::string_view>>{{"--rpm", "-1"},
+                                                    {"--rpm", "many"},
+                                                    {"--tpm", "inf"},
+                                                    {"--tpm"},
+                                                    {"--quota-key", ""},
+                                                    {"--quota-redis", "redis://"}}) {
+        std::vector<std::string_view> args{"--base-url", "u"};
+        args.insert(args.end(), bad.begin(), bad.end());
+        BOOST_TEST(!parse(args).error.empty(), bad.front());
+    }
+    // A URL that is refused is not echoed: it may hold a password.
+    const auto refused = parse({"--base-url", "u", "--quota-redis", "http://:s3cret@h"});
+    BOOST_TEST(refused.error.find("--quota-redis") != std::string::npos, refused.error);
+    BOOST_TEST(refused.error.find("s3cret") == std::string::npos, refused.error);
 }
 
 BOOST_AUTO_TEST_CASE(options_are_read_and_checked) {
@@ -129,6 +163,9 @@ BOOST_AUTO_TEST_CASE(json_report_derives_rates_from_the_window) {
     r.cpu_s = 0.025;
     for (int i = 0; i < 998; ++i)
         r.latency.record(2'000'000);
+    for (int i = 0; i < 1000; ++i)
+        r.admission_wait.record(i < 900 ? 0 : 40'000'000);
+    r.throttled = 7;
     r.pool.connections_created = 64;
     r.pool.handshakes_full = 1;
     r.pool.handshakes_resumed = 63;
@@ -140,16 +177,26 @@ BOOST_AUTO_TEST_CASE(json_report_derives_rates_from_the_window) {
     BOOST_TEST(j.at("tokens_per_s").to_number<double>() == 49900.0);
     BOOST_TEST(j.at("cpu_us_per_request").to_number<double>() == 25.0);
     BOOST_TEST(j.at("latency_ms").at("p99").to_number<double>() == 2.0);
+    BOOST_TEST(j.at("throttled").as_int64() == 7);
+    BOOST_TEST(j.at("admission_wait_ms").at("p50").to_number<double>() == 0.0);
+    BOOST_TEST(j.at("admission_wait_ms").at("p99").to_number<double>() == 40.0,
+               boost::test_tools::tolerance(0.01));
     BOOST_TEST(j.at("handshakes").at("resumed").as_int64() == 63);
 }
 
 BOOST_AUTO_TEST_CASE(table_report_shows_the_target_without_secrets) {
-    auto p = parse({"--base-url", "https://user:s3cret@h:8443/compatible-api/v1?key=s3cret"});
+    auto p = parse({"--base-url", "https://user:s3cret@h:8443/compatible-api/v1?key=s3cret",
+                    "--rpm", "600", "--quota-redis", "redis://:s3cret@h:6379/1"});
     BOOST_TEST_REQUIRE(p.error.empty(), p.error);
     const std::string table = table_report(p.options, load_result{});
     BOOST_TEST(table.find("target       https://***@h:8443/compatible-api/v1?*** (dashscope)") ==
                    0u,
                table);
+    BOOST_TEST(table.find("pacing       600 requests/min, 0 tokens/min (0: no limit), adaptive, "
+                          "shared through redis://***@h:6379/1\n") != std::string::npos,
+               table);
+    BOOST_TEST(table.find("throttled    0 answers") != std::string::npos, table);
+    BOOST_TEST(table.find("admission    p50 0.000 ms") != std::string::npos, table);
     BOOST_TEST(table.find("s3cret") == std::string::npos);
 }
 

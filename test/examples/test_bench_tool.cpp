@@ -38,7 +38,7 @@ double number(const json::object& o, std::string_view key) {
 
 // Every field of the issue's interface, with consistent values.
 void check_report(const json::object& r, std::uint64_t requests, std::size_t documents) {
-    BOOST_TEST(r.size() == 10u);
+    BOOST_TEST(r.size() == 12u);
     BOOST_TEST(r.at("requests").to_number<std::uint64_t>() == requests);
     BOOST_TEST(r.at("errors").as_object().empty(), json::serialize(r));
     const double duration = number(r, "duration_s");
@@ -57,6 +57,12 @@ void check_report(const json::object& r, std::uint64_t requests, std::size_t doc
         previous = v;
     }
     BOOST_TEST(number(latency, "p50") > 0);
+    // The pacer's figures: present and numbers (their values are the client's business).
+    BOOST_TEST(r.at("throttled").is_number());
+    const auto& admission = r.at("admission_wait_ms").as_object();
+    BOOST_TEST(admission.size() == 5u);
+    for (const char* p : {"p50", "p90", "p99", "p999", "max"})
+        BOOST_TEST(number(admission, p) >= 0, p);
     BOOST_TEST(number(r, "cpu_us_per_request") > 0);
     const auto opened = r.at("connections_opened").to_number<std::uint64_t>();
     BOOST_TEST(opened >= 1u);
@@ -107,9 +113,17 @@ BOOST_AUTO_TEST_CASE(duration_window_and_readable_table) {
     BOOST_TEST_REQUIRE(run.status == 0, run.err);
     for (const char* line :
          {"target       https://127.0.0.1:", "load         closed loop, 8 calls", "calls        ",
-          "throughput   ", "latency      p50 ", "client CPU   ", "connections  "})
+          "throughput   ", "latency      p50 ", "throttled    ", "admission    p50 ",
+          "pacing       no limit configured, adaptive", "client CPU   ", "connections  "})
         BOOST_TEST(run.out.find(line) != std::string::npos, line << " in\n" << run.out);
     BOOST_TEST(run.out.find("errors") == std::string::npos, run.out);
+}
+
+BOOST_AUTO_TEST_CASE(pacing_flags_are_taken) {
+    const auto run = bench({"--requests", "20", "--warmup", "0", "--concurrency", "2", "--rpm",
+                            "60000", "--tpm", "100000000", "--quota-key", "bench", "--json"});
+    BOOST_TEST_REQUIRE(run.status == 0, run.err);
+    check_report(json::parse(run.out).as_object(), 20, 10);
 }
 
 BOOST_AUTO_TEST_CASE(failures_are_counted_by_error_class) {
@@ -129,6 +143,8 @@ BOOST_AUTO_TEST_CASE(bad_command_lines_exit_2) {
     BOOST_TEST(both.err.find("exclude each other") != std::string::npos, both.err);
     BOOST_TEST(bench({"--concurrency", "0"}).status == 2);
     BOOST_TEST(bench({"--dialect", "jina"}).status == 2);
+    BOOST_TEST(bench({"--rpm", "-5"}).status == 2);
+    BOOST_TEST(bench({"--quota-redis", "localhost"}).status == 2);
     const auto help = run_process({binary_path("bench/tool/rerank-bench"), "--help"}, {}, 10s);
     BOOST_TEST(help.status == 0);
     BOOST_TEST(help.out.find("--rate R") != std::string::npos);

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstddef>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -68,6 +69,25 @@ struct options {
     /// After this many responses on one connection, the last one carries `Connection: close`
     /// and the server closes the connection. 0 (the default) = no limit.
     std::size_t close_after_responses = 0;
+    /// The account's quota, as DashScope enforces it: requests per minute, over all connections,
+    /// enforced per second (at most `quota_burst` of the rate at once, then the rate; GCRA). A
+    /// request over it gets 429 `Throttling.RateQuota` ("Requests rate limit exceeded, please
+    /// try again later.") in its dialect's error shape. Only requests that would be ranked
+    /// count (refused ones, for this or any other reason, cost nothing), and only when no
+    /// fault replaces the answer. 0 (the default) = no limit.
+    double requests_per_minute = 0;
+    /// Tokens per minute, counted as for `max_request_tokens` (`query_tokens × documents +
+    /// Σ document_tokens`), enforced like `requests_per_minute` after it; over it: 429
+    /// `Throttling.AllocationQuota`. 0 (the default) = no limit.
+    double tokens_per_minute = 0;
+    /// How much of each quota may be used at once, as time at its rate (a burst of
+    /// `rate × quota_burst`; a single request costlier than that goes when its quota is idle).
+    /// Default 1 s: DashScope's per-second enforcement.
+    std::chrono::milliseconds quota_burst{1000};
+    /// A `retry-after-ms` header on throttling answers: nullopt (the default, as DashScope
+    /// sends none) = no header; 0 = the time until the request would have been admitted
+    /// (rounded up to a millisecond); any other value = that value.
+    std::optional<std::chrono::milliseconds> throttle_retry_after;
     /// Threads running the server's io_context. Default 1 (connections are still served
     /// concurrently: each is a coroutine).
     unsigned threads = 1;

@@ -30,7 +30,9 @@ public:
 
     /// Loads the TLS certificate (if any), binds and listens, and starts the threads; returns
     /// once connections are accepted. Throws `boost::system::system_error` when the address cannot
-    /// be bound or the certificate/key cannot be loaded, `std::logic_error` when already started.
+    /// be bound or the certificate/key cannot be loaded, `std::logic_error` when already started,
+    /// `std::invalid_argument` for a certificate without a key (or the reverse) or a negative or
+    /// infinite quota.
     void start();
 
     /// Closes the listener and every connection (a stalled one included) and joins the

@@ -28,6 +28,9 @@ struct server_stats {
     std::map<std::string, std::size_t, std::less<>> requests_by_path;
     /// Responses whose header was sent, by status (faults that send nothing are not counted).
     std::map<unsigned, std::size_t> responses_by_status;
+    /// Requests refused with a 429 for the quota (`options::requests_per_minute` and
+    /// `tokens_per_minute`).
+    std::size_t throttled = 0;
     /// Faults other than `none` applied (a delay alone counts).
     std::size_t faults_applied = 0;
     std::size_t connections_accepted = 0;
