@@ -8,12 +8,21 @@
 
 using namespace rerank::detail;
 
+namespace {
+
+redis_endpoint parsed_redis_url(std::string_view url) {
+    redis_endpoint ep;
+    rerank::diagnostics diag;
+    BOOST_TEST_REQUIRE(!parse_redis_url(url, ep, diag), diag.client_message);
+    return ep;
+}
+
+} // namespace
+
 BOOST_AUTO_TEST_SUITE(redis_url)
 
 BOOST_AUTO_TEST_CASE(host_port_password_and_database_are_read) {
-    redis_endpoint ep;
-    rerank::diagnostics diag;
-    BOOST_TEST(!parse_redis_url("redis://:s3cret%2Fpass@127.0.0.1:6380/3", ep, diag));
+    const auto ep = parsed_redis_url("redis://:s3cret%2Fpass@127.0.0.1:6380/3");
     BOOST_TEST(ep.host == "127.0.0.1");
     BOOST_TEST(ep.port == "6380");
     BOOST_TEST(ep.password == "s3cret/pass");
@@ -22,17 +31,15 @@ BOOST_AUTO_TEST_CASE(host_port_password_and_database_are_read) {
 }
 
 BOOST_AUTO_TEST_CASE(port_defaults_to_6379_and_database_to_none) {
-    redis_endpoint ep;
-    rerank::diagnostics diag;
-    BOOST_TEST(!parse_redis_url("redis://cache.internal", ep, diag));
-    BOOST_TEST(ep.host == "cache.internal");
-    BOOST_TEST(ep.port == "6379");
-    BOOST_TEST(ep.password.empty());
-    BOOST_TEST(ep.db.empty());
-    BOOST_TEST(!parse_redis_url("redis://[::1]:7000/", ep, diag));
-    BOOST_TEST(ep.host == "::1");
-    BOOST_TEST(ep.db.empty());
-    BOOST_TEST(ep.where() == "[::1]:7000");
+    const auto by_name = parsed_redis_url("redis://cache.internal");
+    BOOST_TEST(by_name.host == "cache.internal");
+    BOOST_TEST(by_name.port == "6379");
+    BOOST_TEST(by_name.password.empty());
+    BOOST_TEST(by_name.db.empty());
+    const auto ipv6 = parsed_redis_url("redis://[::1]:7000/");
+    BOOST_TEST(ipv6.host == "::1");
+    BOOST_TEST(ipv6.db.empty());
+    BOOST_TEST(ipv6.where() == "[::1]:7000");
 }
 
 BOOST_AUTO_TEST_CASE(bad_urls_are_invalid_requests_that_never_show_the_password) {
