@@ -59,7 +59,8 @@ redis_command::redis_command(const std::string_view* args, std::size_t count) {
         argv[i] = args[i].data();
         lengths[i] = args[i].size();
     }
-    const int size =
+    // int in hiredis 0.14, long long in 1.x
+    const auto size =
         redisFormatCommandArgv(&data_, static_cast<int>(count), argv.data(), lengths.data());
     if (size < 0 || !data_)
         throw std::bad_alloc();
