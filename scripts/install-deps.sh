@@ -10,6 +10,8 @@ packages=(
     libbenchmark-dev   # micro-benchmarks
     nginx-light        # the TLS reverse proxy of the pool tests and the benchmark peer
     wrk                # the benchmark floor
+    libhiredis-dev     # the Redis protocol of the shared quota store (src/quota)
+    redis-server       # the quota store's tests and benchmark (test/quota, bench/quota)
     clang-format
     clang-14 libfuzzer-14-dev libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh)
 )
