@@ -8,10 +8,12 @@
 #   FUZZ_TARGETS="json_reader tokenizer" scripts/fuzz.sh 60
 #
 # Environment: RERANK_FUZZ_BUILD_DIR (default build/fuzz), JOBS (parallel compilations,
-# default: cores), FUZZ_TARGETS (default: all), FUZZ_BUILD_ONLY=1 (build and make the seeds).
+# default: cores), FUZZ_JOBS (targets fuzzed at once, default: JOBS), FUZZ_TARGETS (default:
+# all), FUZZ_BUILD_ONLY=1 (build and make the seeds).
 # In the build tree: seeds/<target> (made here from test/data and test/fuzz/seeds, remade each
 # run), corpus/<target> (what the fuzzer found, kept between runs), artifacts/ (crashing
-# inputs), logs/<target>.log. Nothing is written to the source tree or to $TMPDIR.
+# inputs), logs/<target>.log (and its summary, .result and .status). Nothing is written to the
+# source tree or to $TMPDIR.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -125,20 +127,43 @@ if [ "${FUZZ_BUILD_ONLY:-0}" = 1 ]; then
 fi
 
 # Runs --------------------------------------------------------------------------------------
-failed=()
-for t in "${targets[@]}"; do
-    log=$build/logs/$t.log
+# Each target is one single-threaded process: FUZZ_JOBS of them run at once (default: JOBS),
+# each for the full SECONDS of wall time. Results are printed in the order of the targets.
+fuzz_jobs=${FUZZ_JOBS:-${JOBS:-$(nproc)}}
+# run_target T: fuzzes T; its summary line goes to logs/T.result, "failed" to logs/T.status.
+run_target() {
+    local t=$1 log=$build/logs/$1.log runs cov
     # New inputs go to corpus/<t> (the first directory); the seeds are only read.
     if "$build/test/fuzz/fuzz_$t" -max_total_time="$seconds" -max_len=4096 -print_final_stats=1 \
         -artifact_prefix="$build/artifacts/$t-" "$build/corpus/$t" "$seeds/$t" >"$log" 2>&1; then
         runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
         cov=$(grep -E '^#[0-9]+.*(DONE|pulse|NEW|REDUCE)' "$log" | tail -1 | grep -oE 'cov: [0-9]+ ft: [0-9]+' || true)
-        echo "fuzz_$t: ${seconds} s, ${runs:-?} runs, ${cov:-no coverage line}"
+        echo "fuzz_$t: ${seconds} s, ${runs:-?} runs, ${cov:-no coverage line}" >"$build/logs/$t.result"
+        echo ok >"$build/logs/$t.status"
     else
-        echo "fuzz_$t: FAILED (log: $log)" >&2
-        # The target's own message and input, or the sanitizer's report.
-        grep -a -E '^([a-z_]+: |json_reader differs|input \(|SUMMARY|==[0-9]+== ?ERROR)' "$log" |
-            cut -c1-300 | head -12 >&2 || true
+        {
+            echo "fuzz_$t: FAILED (log: $log)"
+            # The target's own message and input, or the sanitizer's report.
+            grep -a -E '^([a-z_]+: |json_reader differs|input \(|SUMMARY|==[0-9]+== ?ERROR)' "$log" |
+                cut -c1-300 | head -12 || true
+        } >"$build/logs/$t.result"
+        echo failed >"$build/logs/$t.status"
+    fi
+}
+for t in "${targets[@]}"; do
+    rm -f "$build/logs/$t.result" "$build/logs/$t.status"
+    while (($(jobs -rp | wc -l) >= fuzz_jobs)); do
+        wait -n || true
+    done
+    run_target "$t" &
+done
+wait
+failed=()
+for t in "${targets[@]}"; do
+    if [ "$(cat "$build/logs/$t.status" 2>/dev/null)" = ok ]; then
+        cat "$build/logs/$t.result"
+    else
+        cat "$build/logs/$t.result" >&2 2>/dev/null || echo "fuzz_$t: FAILED (no result)" >&2
         failed+=("$t")
     fi
 done

@@ -6,7 +6,8 @@
 #   scripts/run-sanitizers.sh            # both
 #   scripts/run-sanitizers.sh asan       # one of them
 #
-# Environment: JOBS (default: number of cores). Exits non-zero on the first failure.
+# Environment: JOBS (parallel compilations, and tests at once; default: number of cores).
+# Exits non-zero on the first failure.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -31,6 +32,6 @@ for preset in "${presets[@]}"; do
     cmake --build --preset "$preset" -j "$jobs"
     built=$(date +%s)
     echo "== $preset: test"
-    ctest --preset "$preset"
+    ctest --preset "$preset" -j "$jobs"
     echo "== $preset: built in $((built - start)) s, tested in $(($(date +%s) - built)) s"
 done

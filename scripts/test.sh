@@ -6,7 +6,8 @@
 # This is what CI runs (.ci/run).
 #   RERANK_SKIP_SANITIZERS=1 scripts/test.sh   # the Release part only
 #   RERANK_SKIP_FUZZ=1 scripts/test.sh         # no fuzzing
-#   JOBS=N scripts/test.sh                      # N parallel compilations (default: cores)
+#   JOBS=N scripts/test.sh                      # N parallel compilations, N tests at once,
+#                                               # N fuzz targets at once (default: cores)
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -31,7 +32,8 @@ with_fresh_tmpdir() {
     fi
     rmdir "$dir"
 }
-with_fresh_tmpdir tests ctest --test-dir "$build" --output-on-failure --timeout 900
+# In parallel: the tests' properties (test/CMakeLists.txt) keep apart those that must be.
+with_fresh_tmpdir tests ctest --test-dir "$build" --output-on-failure --timeout 900 -j "${JOBS:-$(nproc)}"
 echo "== release tests done after $(($(date +%s) - start)) s"
 
 if [ "${RERANK_SKIP_SANITIZERS:-0}" != 1 ]; then

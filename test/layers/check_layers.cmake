@@ -1,8 +1,9 @@
 # cmake -DBUILD_DIR=... -DPART=p -DFORBIDDEN="q;r" -DMESSAGES="q/x.hpp: No such...;..." -P
 # check_layers.cmake: builds layer_<p>_allowed (must succeed), then layer_<p>_includes_<q> for
 # each forbidden part q (must fail because q's header is not found).
+# One compilation at a time: ctest runs other tests beside this one (test/CMakeLists.txt).
 function(build target result output)
-    execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${target}
+    execute_process(COMMAND ${CMAKE_COMMAND} --build ${BUILD_DIR} --target ${target} --parallel 1
         RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
     set(${result} ${rc} PARENT_SCOPE)
     set(${output} "${out}" PARENT_SCOPE)
