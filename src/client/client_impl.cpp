@@ -3,6 +3,7 @@
 #include "client/rerank_call.hpp"
 #include "codec/validate.hpp"
 #include "http/tls_context.hpp"
+#include "quota/redis_quota_store.hpp"
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
@@ -47,6 +48,13 @@ error_code validate_rate_limits(const rate_limit_options& o, diagnostics& diag) 
         return refuse("redis.local_share must be in (0, 1]");
     if (r.command_timeout.count() <= 0 || r.max_reconnect_backoff.count() <= 0)
         return refuse("redis.command_timeout and redis.max_reconnect_backoff must be positive");
+    if (!r.url.empty()) {
+        redis_endpoint endpoint;
+        if (const error_code ec = parse_redis_quota_options(r, endpoint, diag)) {
+            diag.client_message = "client_options::rate_limit.redis: " + diag.client_message;
+            return ec;
+        }
+    }
     return {};
 }
 

@@ -1,5 +1,7 @@
 #include "client/pacer.hpp"
 
+#include "quota/redis_quota_store.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -48,9 +50,15 @@ pacer::pacer(net::any_io_executor strand, const rate_limit_options& options, uns
     : strand_(std::move(strand))
     , counters_(counters)
     , rate_(rate_config(options, max_in_flight)) {
-    auto local = std::make_shared<local_quota_store>(quota_name);
-    local_ = local.get();
-    store_ = std::move(local);
+    if (options.redis.url.empty()) {
+        auto local = std::make_shared<local_quota_store>(quota_name);
+        local_ = local.get();
+        store_ = std::move(local);
+    } else {
+        // Its destructor, when the last detached throttle record lets go of it, ends the
+        // connection (on the strand, whatever thread runs it).
+        store_ = std::make_shared<redis_quota_store>(strand_, options.redis, quota_name);
+    }
     publish_gauges();
 }
 
@@ -85,14 +93,18 @@ net::awaitable<bool> pacer::take_in_flight_place(call_control& control) {
     }
     waiter w{net::steady_timer(strand_, net::steady_timer::time_point::max())};
     waiters_.push_back(&w);
+    // The in-flight limit is at most the pool's connection limit: a request queued here is
+    // queued for a connection, and counted as such in `pool_stats::waiting`.
+    pool_counters::set(counters_.waiting_for_place, waiters_.size());
     {
         call_control::waiting_guard guard(control, interrupter::cancel_of(w.timer));
         co_await w.timer.async_wait(net::as_tuple(net::use_awaitable));
     }
-    if (w.granted)
-        co_return true; // the place is ours even if the call stopped: the caller gives it back
-    waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &w));
-    co_return false;
+    if (!w.granted) // (a granted waiter was taken off the queue by give_back_in_flight_place)
+        waiters_.erase(std::find(waiters_.begin(), waiters_.end(), &w));
+    pool_counters::set(counters_.waiting_for_place, waiters_.size());
+    // The place is ours even if the call stopped: the caller gives it back.
+    co_return w.granted;
 }
 
 void pacer::give_back_in_flight_place() {
@@ -105,6 +117,7 @@ void pacer::give_back_in_flight_place() {
         ++in_flight_;
         next->timer.cancel();
     }
+    pool_counters::set(counters_.waiting_for_place, waiters_.size());
 }
 
 net::awaitable<error_code> pacer::admit(call_control& control, quota_cost cost,
@@ -121,8 +134,13 @@ net::awaitable<error_code> pacer::admit(call_control& control, quota_cost cost,
         deadline - std::chrono::steady_clock::now());
     const auto max_wait = std::max(std::chrono::microseconds(0), left);
     // Unpaced, the reservation books nothing; it still tells of other clients' throttles.
-    quota_reservation r = local_ ? local_->reserve_at(cost, rate_.rates(), max_wait, now_us())
-                                 : co_await store_->reserve(cost, rate_.rates(), max_wait);
+    // (Not a conditional expression: GCC 12 miscompiles a co_await in one branch of `?:`,
+    // destroying a temporary of the other.)
+    quota_reservation r;
+    if (local_)
+        r = local_->reserve_at(cost, rate_.rates(), max_wait, now_us());
+    else
+        r = co_await store_->reserve(cost, rate_.rates(), max_wait);
     note_throttle_events(r.throttle_events);
     if (r.ec) {
         diag.client_message = std::move(r.note);

@@ -194,10 +194,14 @@ rerank_call::exchange_with_retries(call_control& control, const wire_request& wi
         if (!ticket.quota_note.empty())
             quota_note_ = std::move(ticket.quota_note);
         if (refused) {
+            const bool stopped = control.stopped() != call_control::stop_reason::none;
+            outcome = stopped ? request_outcome{stop_error(control, diag), attempt_class::stopped}
+                              : request_outcome{refused, attempt_class::permanent};
+            if (stopped)
+                diag.client_message += ticket.in_flight
+                                           ? " while the request waited for its pacer's slot"
+                                           : " while the request was queued for a connection";
             admission.release(ticket);
-            outcome = control.stopped() != call_control::stop_reason::none
-                          ? request_outcome{stop_error(control, diag), attempt_class::stopped}
-                          : request_outcome{refused, attempt_class::permanent};
             break;
         }
         const attempt_facts facts = co_await attempt_once(control, *buffer, wire, decoded, diag);

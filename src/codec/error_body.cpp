@@ -89,8 +89,15 @@ void decode_error_body(unsigned http_status, std::string_view body, diagnostics&
 }
 
 bool is_billing_error(const diagnostics& diag) noexcept {
+    // A throttling code clears within seconds, whatever its message says.
+    static constexpr std::string_view throttling = "Throttling";
+    if (iequals(std::string_view(diag.provider_code).substr(0, throttling.size()), throttling))
+        return false;
+    // insufficient_quota is the OpenAI-compatible code for a quota used up ("check your plan
+    // and billing details"): waiting does not clear it.
     static constexpr std::string_view billing_codes[] = {"Arrearage", "PrepaidBillOverdue",
-                                                         "CommodityNotPurchased"};
+                                                         "CommodityNotPurchased",
+                                                         "insufficient_quota"};
     for (std::string_view code : billing_codes)
         if (iequals(diag.provider_code, code))
             return true;

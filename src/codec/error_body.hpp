@@ -21,13 +21,14 @@ namespace rerank::detail {
 void decode_error_body(unsigned http_status, std::string_view body, diagnostics& diag);
 
 /// Whether the provider's code or message say billing (arrears, prepaid bill overdue, product
-/// not purchased, free quota used up) rather than throttling.
+/// not purchased, `insufficient_quota`, free quota used up) rather than throttling. A
+/// `Throttling*` code is never billing.
 bool is_billing_error(const diagnostics& diag) noexcept;
 
 /// The error class of a non-2xx answer (dashscope.md §4):
 /// 3xx redirect_not_followed; 400 bad_request, or quota_exceeded for billing codes; 401
 /// authentication_failed; 403 permission_denied; 404 not_found; 408 server_error; 413
-/// request_too_large; 429 rate_limited (Throttling*, insufficient_quota, unknown codes), or
+/// request_too_large; 429 rate_limited (Throttling*, unknown codes), or
 /// quota_exceeded for billing; other 4xx (422...) bad_request; 5xx server_error; anything else
 /// (1xx, 2xx, >= 600) unexpected_status.
 rerank::errc classify_status(unsigned http_status, const diagnostics& diag) noexcept;

@@ -11,6 +11,9 @@ namespace rerank::detail {
 /// Written on the client's strand, read anywhere (`client::stats()`), hence relaxed atomics.
 struct pool_counters {
     std::atomic<std::uint64_t> open{0}, idle{0}, in_use{0}, waiting{0};
+    /// Requests queued for one of the pacer's in-flight places (a limit of at most the pool's
+    /// connections: they are queued for a connection too).
+    std::atomic<std::uint64_t> waiting_for_place{0};
     std::atomic<std::uint64_t> created{0}, reused{0}, closed_by_peer{0};
     std::atomic<std::uint64_t> handshakes_full{0}, handshakes_resumed{0};
     std::atomic<std::uint64_t> attempts{0}, retries{0};
@@ -33,7 +36,7 @@ struct pool_counters {
         s.open = get(open);
         s.idle = get(idle);
         s.in_use = get(in_use);
-        s.waiting = get(waiting);
+        s.waiting = get(waiting) + get(waiting_for_place);
         s.connections_created = get(created);
         s.connections_reused = get(reused);
         s.closed_by_peer = get(closed_by_peer);

@@ -1,11 +1,7 @@
 #include "quota/redis_client.hpp"
 
-#include <boost/asio/as_tuple.hpp>
-#include <boost/asio/co_spawn.hpp>
-#include <boost/asio/use_awaitable.hpp>
 
 #include <algorithm>
-#include <exception>
 
 namespace rerank::detail {
 
@@ -22,23 +18,33 @@ redis_client::redis_client(net::any_io_executor ex, redis_endpoint ep,
     , endpoint_(std::move(ep))
     , command_timeout_(command_timeout)
     , max_backoff_(std::max(max_backoff, first_reconnect_backoff))
-    , backoff_timer_(ex) {}
+    , backoff_(first_reconnect_backoff) {}
 
 void redis_client::start() {
-    // The first connection exists at once: commands queue behind its handshake.
+    connect();
+}
+
+void redis_client::connect() {
+    // Commands queue behind the handshake.
     connection_ = std::make_shared<redis_connection>(executor_, command_timeout_);
     queue_handshake(connection_);
-    net::co_spawn(executor_, run(), [self = shared_from_this()](std::exception_ptr failure) {
-        if (!failure)
-            return;
-        // Only std::bad_alloc and the like get here: stop, and say so in notes.
-        self->close();
-        try {
-            std::rethrow_exception(failure);
-        } catch (const std::exception& e) {
-            self->failure_ = std::string("is not used any more (") + e.what() + ")";
-        }
-    });
+    connection_->start(endpoint_,
+                       [self = shared_from_this(), weak = std::weak_ptr(connection_)] {
+                           if (auto c = weak.lock())
+                               self->on_connection_closed(c);
+                       });
+}
+
+void redis_client::on_connection_closed(const std::shared_ptr<redis_connection>& connection) {
+    if (connection != connection_)
+        return;
+    failure_ = connection->failure();
+    first_attempt_ = false;
+    if (up_)
+        backoff_ = first_reconnect_backoff;
+    up_ = false;
+    next_connect_at_ = clock::now() + backoff_;
+    backoff_ = std::min(backoff_ * 2, max_backoff_);
 }
 
 void redis_client::close() {
@@ -47,11 +53,19 @@ void redis_client::close() {
     closed_ = true;
     if (connection_)
         connection_->close(net::error::operation_aborted, "is not used any more (closed)");
-    backoff_timer_.cancel();
+    failure_ = "is not used any more (closed)";
+}
+
+bool redis_client::ready() {
+    if (usable())
+        return true;
+    if (!closed_ && (!connection_ || connection_->closed()) && clock::now() >= next_connect_at_)
+        connect(); // for the commands that follow: this one does not wait for it
+    return false;
 }
 
 void redis_client::execute(std::string_view command, redis_reply_handler handler) {
-    if (!available())
+    if (!usable())
         return post_redis_reply(std::move(handler), executor_, net::error::not_connected, nullptr);
     connection_->execute(command, std::move(handler));
 }
@@ -81,30 +95,6 @@ void redis_client::queue_handshake(const std::shared_ptr<redis_connection>& conn
     if (!endpoint_.db.empty())
         step({"SELECT", endpoint_.db}, "SELECT " + endpoint_.db, false);
     step({"PING"}, "PING", true);
-}
-
-net::awaitable<void> redis_client::run() {
-    auto self = shared_from_this();
-    auto backoff = first_reconnect_backoff;
-    for (;;) {
-        auto connection = connection_;
-        co_await connection->run(endpoint_);
-        connection_.reset();
-        first_attempt_ = false;
-        if (up_)
-            backoff = first_reconnect_backoff;
-        up_ = false;
-        failure_ = connection->failure();
-        if (closed_)
-            co_return;
-        backoff_timer_.expires_after(backoff);
-        co_await backoff_timer_.async_wait(net::as_tuple(net::use_awaitable));
-        if (closed_)
-            co_return;
-        backoff = std::min(backoff * 2, max_backoff_);
-        connection_ = std::make_shared<redis_connection>(executor_, command_timeout_);
-        queue_handshake(connection_);
-    }
 }
 
 } // namespace rerank::detail

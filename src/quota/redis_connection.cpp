@@ -3,11 +3,13 @@
 #include <boost/asio/append.hpp>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 
+#include <exception>
 #include <utility>
 
 namespace rerank::detail {
@@ -36,6 +38,7 @@ void redis_connection::execute(std::string_view command, redis_reply_handler han
     pending_.push_back({std::move(handler), clock::now() + command_timeout_});
     watch();
     write_queued();
+    read_replies();
 }
 
 void redis_connection::watch() {
@@ -68,6 +71,8 @@ void redis_connection::close(error_code ec, std::string why) {
     for (auto& command : pending_)
         post_redis_reply(std::move(command.handler), executor_, ec, nullptr);
     pending_.clear();
+    if (auto on_closed = std::move(on_closed_))
+        on_closed();
 }
 
 net::awaitable<error_code> redis_connection::connect(const redis_endpoint& ep) {
@@ -88,7 +93,23 @@ net::awaitable<error_code> redis_connection::connect(const redis_endpoint& ep) {
     co_return connect_ec;
 }
 
-net::awaitable<void> redis_connection::run(redis_endpoint ep) {
+void redis_connection::start(redis_endpoint ep, std::function<void()> on_closed) {
+    on_closed_ = std::move(on_closed);
+    net::co_spawn(executor_, connect_and_serve(std::move(ep)),
+                  [self = shared_from_this()](std::exception_ptr failure) {
+                      if (!failure)
+                          return;
+                      // Only std::bad_alloc and the like get here.
+                      try {
+                          std::rethrow_exception(failure);
+                      } catch (const std::exception& e) {
+                          self->close(make_error_code(boost::system::errc::not_enough_memory),
+                                      std::string("could not be used (") + e.what() + ")");
+                      }
+                  });
+}
+
+net::awaitable<void> redis_connection::connect_and_serve(redis_endpoint ep) {
     auto self = shared_from_this();
     if (closed_)
         co_return; // closed before it started: do not open the socket
@@ -104,19 +125,25 @@ net::awaitable<void> redis_connection::run(redis_endpoint ep) {
     socket_.set_option(tcp::no_delay(true), ignored); // pipelined small commands, no batching
     connected_ = true;
     write_queued();
-    for (;;) {
-        auto [ec, n] = co_await socket_.async_read_some(net::buffer(read_buffer_),
-                                                        net::as_tuple(net::use_awaitable));
-        if (closed_)
-            co_return;
-        if (ec) {
-            close(ec, ec == net::error::eof ? "closed the connection"
-                                            : "broke the connection (" + ec.message() + ")");
-            co_return;
-        }
-        if (!deliver(n))
-            co_return;
-    }
+    read_replies();
+}
+
+void redis_connection::read_replies() {
+    if (!connected_ || reading_ || closed_ || pending_.empty())
+        return;
+    reading_ = true;
+    socket_.async_read_some(
+        net::buffer(read_buffer_), [self = shared_from_this()](error_code ec, std::size_t n) {
+            self->reading_ = false;
+            if (self->closed_)
+                return;
+            if (ec)
+                return self->close(ec, ec == net::error::eof
+                                           ? "closed the connection"
+                                           : "broke the connection (" + ec.message() + ")");
+            if (self->deliver(n))
+                self->read_replies();
+        });
 }
 
 bool redis_connection::deliver(std::size_t bytes_read) {
@@ -136,6 +163,8 @@ bool redis_connection::deliver(std::size_t bytes_read) {
         }
         auto handler = std::move(pending_.front().handler);
         pending_.pop_front();
+        if (pending_.empty())
+            watchdog_.cancel(); // nothing left to watch: no timer outstanding while idle
         post_redis_reply(std::move(handler), executor_, {}, std::move(reply));
     }
 }

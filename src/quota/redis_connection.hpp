@@ -16,6 +16,7 @@
 #include <array>
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -35,11 +36,16 @@ void post_redis_reply(redis_reply_handler handler, const boost::asio::any_io_exe
 /// when they queue up (pipelining); replies are matched to commands in order. A command without
 /// its reply `command_timeout` after it was queued ends the connection: later replies could no
 /// longer be matched, so every command still pending then fails. The first commands queued
-/// (the handshake) are queued before `run()`: their timeout bounds connecting too.
+/// (the handshake) are queued before `start()`: their timeout bounds connecting too.
+///
+/// No I/O is outstanding while no command is (no read, no timer): an idle connection does not
+/// keep its io_context running, so that `client c(ioc); c.async_rerank(...); ioc.run();`
+/// returns when the call is done. Hence a connection Redis closed while idle is found closed
+/// by the next command, which fails with it.
 ///
 /// Threading: every member runs on the executor given (the client's strand).
-/// Lifetime: `run()` and the pending I/O hold the connection (shared_from_this); `close()`
-/// ends them promptly.
+/// Lifetime: the pending I/O holds the connection (shared_from_this); `close()` ends it
+/// promptly.
 class redis_connection : public std::enable_shared_from_this<redis_connection> {
 public:
     using clock = std::chrono::steady_clock;
@@ -51,9 +57,10 @@ public:
     void execute(std::string_view command, redis_reply_handler handler);
 
     /// Connects to `ep` (resolving a host name; no resolution for an IP literal), writes what is
-    /// queued and reads replies until the connection ends: an I/O or protocol error, a command
-    /// timing out, `close()`. Completes then; `failure()` says why. Call once.
-    boost::asio::awaitable<void> run(redis_endpoint ep);
+    /// queued and reads replies while commands wait for them, until the connection ends: an I/O
+    /// or protocol error, a command timing out, `close()`. `on_closed` is called then (once, on
+    /// the executor); `failure()` says why. Call once.
+    void start(redis_endpoint ep, std::function<void()> on_closed);
 
     /// Ends the connection: I/O stops, pending commands fail with `ec`. `why` completes
     /// "Redis at host:port ..." in messages. Idempotent: the first reason stays.
@@ -69,8 +76,11 @@ private:
         clock::time_point deadline;
     };
 
+    boost::asio::awaitable<void> connect_and_serve(redis_endpoint ep);
     boost::asio::awaitable<error_code> connect(const redis_endpoint& ep);
     void write_queued();
+    // Reads while commands wait for replies (one read at a time).
+    void read_replies();
     // Parses what was read and completes the commands it answers. False when it closed the
     // connection (a protocol error).
     bool deliver(std::size_t bytes_read);
@@ -85,7 +95,9 @@ private:
     bool watching_ = false;
     bool connected_ = false;
     bool writing_ = false;
+    bool reading_ = false;
     bool closed_ = false;
+    std::function<void()> on_closed_;
     error_code failure_ec_;
     std::string failure_;
     std::deque<pending_command> pending_;

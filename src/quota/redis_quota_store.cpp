@@ -133,7 +133,7 @@ namespace {
 net::awaitable<quota_reservation> reserve_in(std::shared_ptr<redis_store_state> s, quota_cost cost,
                                              quota_rates rates,
                                              std::chrono::microseconds max_wait) {
-    if (!s->client->available())
+    if (!s->client->ready())
         co_return s->without_redis(s->client->failure(), cost, rates, max_wait);
     auto [ec, reply] = co_await s->run_script([&](bool by_source) {
         return admission_command(s->keys, cost, rates, max_wait, by_source);
@@ -144,7 +144,7 @@ net::awaitable<quota_reservation> reserve_in(std::shared_ptr<redis_store_state> 
     if (!read_admission_reply(*reply, answer)) {
         // An error reply, often the echo of what ended the connection (a refused AUTH).
         const std::string why =
-            !s->client->available() ? s->client->failure()
+            !s->client->usable() ? s->client->failure()
             : reply->type == REDIS_REPLY_ERROR
                 ? "answered the admission script with the error " + printable_reply_text(*reply)
                 : "answered the admission script with " + printable_reply_text(*reply);
@@ -155,7 +155,7 @@ net::awaitable<quota_reservation> reserve_in(std::shared_ptr<redis_store_state> 
 }
 
 net::awaitable<void> record_throttle_in(std::shared_ptr<redis_store_state> s) {
-    if (s->client->available()) {
+    if (s->client->ready()) {
         auto [ec, reply] = co_await s->run_script(
             [&](bool by_source) { return throttle_command(s->keys, by_source); });
         if (!ec && reply->type == REDIS_REPLY_INTEGER)

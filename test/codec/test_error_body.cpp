@@ -183,11 +183,15 @@ BOOST_AUTO_TEST_CASE(status_table) {
 
 BOOST_AUTO_TEST_CASE(billing_versus_throttling) {
     for (const char* code : {"Throttling", "Throttling.RateQuota", "Throttling.AllocationQuota",
-                             "insufficient_quota", "SomethingNew", ""}) {
+                             "throttling.ratequota", "SomethingNew", ""}) {
         BOOST_TEST((classify_status(429, with_code(code)) == errc::rate_limited), code);
     }
-    for (const char* code :
-         {"PrepaidBillOverdue", "CommodityNotPurchased", "Arrearage", "arrearage"}) {
+    // A throttling code is throttling whatever its message says.
+    BOOST_TEST((classify_status(429, with_code("Throttling.AllocationQuota",
+                                               "Free allocated quota exceeded.")) ==
+                errc::rate_limited));
+    for (const char* code : {"PrepaidBillOverdue", "CommodityNotPurchased", "Arrearage",
+                             "arrearage", "insufficient_quota"}) {
         BOOST_TEST((classify_status(429, with_code(code)) == errc::quota_exceeded), code);
     }
     const auto free_quota = with_code("AllocationQuota", "Free allocated quota exceeded.");
@@ -208,6 +212,10 @@ BOOST_AUTO_TEST_CASE(end_to_end_from_bodies) {
     auto d = decoded(
         429,
         R"({"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"},"request_id":"q"})");
+    BOOST_TEST((classify_status(429, d) == errc::quota_exceeded));
+    d = decoded(
+        429,
+        R"({"error":{"message":"Requests rate limit exceeded","type":"rate_limit_error","code":"rate_limit_exceeded"},"request_id":"r"})");
     BOOST_TEST((classify_status(429, d) == errc::rate_limited));
     d = decoded(
         429,

@@ -134,18 +134,46 @@ BOOST_AUTO_TEST_CASE(malformed_and_inconsistent_answers_are_bad_response) {
 
 BOOST_AUTO_TEST_CASE(rate_limit_and_billing_are_told_apart) {
     run([&]() -> net::awaitable<void> {
+        // One attempt allowed: a throttling answer spends none, so the call is sent again.
         client c(ioc.get_executor(), no_retries(server));
         server.push_fault(emulator::fault::status(
             429,
             R"({"request_id":"r1","code":"Throttling.RateQuota","message":"Requests rate limit exceeded"})"));
         auto out = co_await call(c, sample_request());
-        BOOST_TEST(out.ec == errc::rate_limited);
+        BOOST_TEST(!out.ec, out.diag.to_string());
+        BOOST_TEST(out.diag.throttled == 1u);
+        BOOST_TEST(out.diag.attempts == 2u); // requests sent, the throttled one included
+        // Billing never clears by waiting: it fails at once.
+        for (const char* body :
+             {R"({"request_id":"r2","code":"PrepaidBillOverdue","message":"The prepaid bill is overdue."})",
+              R"({"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"},"request_id":"r2"})"}) {
+            server.push_fault(emulator::fault::status(429, body));
+            out = co_await call(c, sample_request());
+            BOOST_TEST(out.ec == errc::quota_exceeded, body);
+            BOOST_TEST(out.diag.request_id == "r2");
+            BOOST_TEST(out.diag.throttled == 0u);
+        }
+    });
+}
+
+BOOST_AUTO_TEST_CASE(throttling_that_outlasts_the_deadline_fails_at_once) {
+    run([&]() -> net::awaitable<void> {
+        client c(ioc.get_executor(), client_options_for(server));
         server.push_fault(emulator::fault::status(
             429,
-            R"({"request_id":"r2","code":"PrepaidBillOverdue","message":"The prepaid bill is overdue."})"));
-        out = co_await call(c, sample_request());
-        BOOST_TEST(out.ec == errc::quota_exceeded);
-        BOOST_TEST(out.diag.request_id == "r2");
+            R"({"request_id":"r3","code":"Throttling.RateQuota","message":"Requests rate limit exceeded"})",
+            {{"Retry-After", "30"}}));
+        auto req = sample_request();
+        req.timeout = std::chrono::seconds(5);
+        const auto start = std::chrono::steady_clock::now();
+        auto out = co_await call(c, req);
+        const auto took = std::chrono::steady_clock::now() - start;
+        BOOST_TEST(out.ec == errc::rate_limited);
+        BOOST_TEST(took < std::chrono::seconds(4)); // not held to the deadline: it cannot win
+        BOOST_TEST(out.diag.request_id == "r3");
+        BOOST_TEST(out.diag.throttled == 1u);
+        BOOST_TEST(out.diag.client_message.find("30000 ms") != std::string::npos,
+                   out.diag.client_message);
     });
 }
 

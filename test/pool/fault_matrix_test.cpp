@@ -85,16 +85,20 @@ std::vector<fault_row> fault_rows() {
         retried_once("429 with retry-after-ms: 300 beside Retry-After: 10",
                      status(429, "Throttling", {{"Retry-After", "10"}, {"retry-after-ms", "300"}}))
             .gap_between_attempts(300ms, 1200ms));
-    rows.push_back(retried_once("429 asking longer than max_backoff waits max_backoff",
-                                status(429, "Throttling", {{"Retry-After", "20"}}))
+    // Throttling is waited out as the server asks, not cut short to max_backoff.
+    rows.push_back(retried_once("429 asking longer than max_backoff waits what it asks",
+                                status(429, "Throttling", {{"retry-after-ms", "900"}}))
                        .backoff_cap(400ms)
-                       .gap_between_attempts(400ms, 1200ms));
+                       .within(2500ms, 900ms)
+                       .gap_between_attempts(900ms, 2000ms));
     rows.push_back(retried_once("429 Throttling.RateQuota without Retry-After, then success",
                                 status(429, "Throttling.RateQuota")));
     rows.push_back(retried_once("429 Throttling.AllocationQuota, then success",
                                 status(429, "Throttling.AllocationQuota")));
     rows.push_back(never_retried("429 billing (PrepaidBillOverdue) is not retried",
                                  status(429, "PrepaidBillOverdue"), errc::quota_exceeded));
+    rows.push_back(never_retried("429 billing (insufficient_quota) is not retried",
+                                 status(429, "insufficient_quota"), errc::quota_exceeded));
     rows.push_back(never_retried("400 billing (Arrearage) is not retried", status(400, "Arrearage"),
                                  errc::quota_exceeded));
     // Server errors.

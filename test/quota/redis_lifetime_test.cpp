@@ -6,6 +6,7 @@
 #include "quota/redis_quota_store.hpp"
 
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -86,6 +87,39 @@ BOOST_AUTO_TEST_CASE(destroying_the_store_with_reservations_in_flight_is_safe) {
     for (auto& t : threads)
         t.join();
     BOOST_TEST(stopped);
+}
+
+
+// `client c(ioc); c.async_rerank(...); ioc.run();` must return when the call is done although
+// the client (and its store) live on: an idle store holds no work on its io_context, whether
+// Redis is up, down, or came back.
+BOOST_AUTO_TEST_CASE(an_idle_store_holds_no_work) {
+    redis_server redis;
+    for (const bool redis_up : {true, false}) {
+        if (!redis_up)
+            redis.kill();
+        net::io_context ioc;
+        redis_quota_store store(ioc.get_executor(), quota_options(redis.url()), "idle_test");
+        int answered = 0;
+        auto reserve_some = [&]() -> net::awaitable<void> {
+            for (int i = 0; i < 3; ++i) {
+                const auto answer = co_await store.reserve({}, {{1e6, 1'000'000}, {}}, no_max_wait);
+                BOOST_TEST(answer.shared == redis_up);
+                ++answered;
+            }
+        };
+        for (int round = 0; round < 2; ++round) {
+            net::co_spawn(ioc, reserve_some(), net::detached);
+            const auto start = std::chrono::steady_clock::now();
+            ioc.run(); // returns once the reservations are answered
+            ioc.restart();
+            BOOST_TEST(answered == 3 * (round + 1));
+            // No timer left to run out: a command timeout (250 ms) at most, when Redis is down
+            // and the first connection is still being refused.
+            const bool prompt = std::chrono::steady_clock::now() - start < 1s;
+            BOOST_TEST(prompt, "Redis up: " << redis_up);
+        }
+    }
 }
 
 BOOST_AUTO_TEST_SUITE_END()

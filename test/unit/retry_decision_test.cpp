@@ -124,11 +124,12 @@ BOOST_AUTO_TEST_CASE(statuses) {
 
 BOOST_AUTO_TEST_CASE(throttling_versus_billing) {
     for (const char* code : {"Throttling", "Throttling.RateQuota", "Throttling.AllocationQuota",
-                             "insufficient_quota", "SomethingNew", ""})
+                             "rate_limit_exceeded", "SomethingNew", ""})
         BOOST_TEST((classify_attempt(answered(429, errc::rate_limited), said(code)) ==
                     attempt_class::throttled),
                    code);
-    for (const char* code : {"PrepaidBillOverdue", "CommodityNotPurchased", "Arrearage"})
+    for (const char* code :
+         {"PrepaidBillOverdue", "CommodityNotPurchased", "Arrearage", "insufficient_quota"})
         BOOST_TEST((classify_attempt(answered(429, errc::quota_exceeded), said(code)) ==
                     attempt_class::permanent),
                    code);
