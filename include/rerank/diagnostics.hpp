@@ -39,6 +39,7 @@ struct diagnostics {
     /// Time the call's requests spent waiting for admission by the pacer (its rate limits, the
     /// adaptive rate and in-flight limit, a throttled request's wait), summed over requests
     /// (sub-requests of a split call wait side by side, so this can exceed the call's time).
+    /// Waits under a millisecond (the bookkeeping, not pacing) count as none.
     std::chrono::microseconds admission_wait{0};
     /// Set when the shared quota store (Redis) did not answer and requests of the call were
     /// admitted by this process alone (`quota_store_failure::local`): what happened.

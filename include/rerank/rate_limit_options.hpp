@@ -53,7 +53,10 @@ struct rate_limit_options {
     double tokens_per_minute = 0;
     /// How much of each limit may be used at once, as time at the limit's rate (a burst of
     /// `rate × burst` requests or tokens). Default 1 s: DashScope enforces its per-minute
-    /// limits per second.
+    /// limits per second. The pacer uses 95 % of it: the server counts arrivals and the pacer
+    /// departures, and the first requests of a burst (on new connections) arrive later than
+    /// those after them; with the server's own rate and burst configured, that margin keeps
+    /// the requests that follow from arriving early.
     std::chrono::milliseconds burst = std::chrono::seconds(1);
     /// Adapt to the rate the server shows: a throttling 429 cuts the admission rate and the
     /// requests in flight multiplicatively; successes raise them additively back toward the

@@ -117,9 +117,9 @@ int run_rank(const std::vector<std::string>& args) {
         return exit_code_for(ec);
     }
     if (cmd.table)
-        write_response_table(std::cout, res);
+        write_response_table(std::cout, res, diag);
     else
-        write_response_json(std::cout, res);
+        write_response_json(std::cout, res, diag);
     return exit_ok;
 }
 

@@ -38,7 +38,8 @@ void append_json_text(std::string& out, std::string_view text) {
 }
 } // namespace
 
-void write_response_json(std::ostream& out, const rerank::response& res) {
+void write_response_json(std::ostream& out, const rerank::response& res,
+                         const rerank::diagnostics& diag) {
     std::string text;
     text.append("{\"model\":");
     append_json_text(text, res.model);
@@ -53,13 +54,18 @@ void write_response_json(std::ostream& out, const rerank::response& res) {
         text.push_back('}');
     }
     text.append("],\"usage\":{\"total_tokens\":").append(std::to_string(res.usage.total_tokens));
-    text.append("},\"requests\":").append(std::to_string(res.requests)).append("}\n");
+    text.append("},\"requests\":").append(std::to_string(res.requests));
+    text.append(",\"throttled\":").append(std::to_string(diag.throttled));
+    text.append(",\"admission_wait_ms\":");
+    append_number(text, static_cast<double>(diag.admission_wait.count()) / 1000);
+    text.append("}\n");
     out << text;
 }
 
 // Documents and the model name are escaped: the model comes from the server, and a document's
 // control characters would garble the table (JSON output escapes them its own way).
-void write_response_table(std::ostream& out, const rerank::response& res) {
+void write_response_table(std::ostream& out, const rerank::response& res,
+                          const rerank::diagnostics& diag) {
     constexpr std::size_t shown_bytes = 72;
     std::string table = "rank  index   score   document\n";
     for (std::size_t i = 0; i < res.results.size(); ++i) {
@@ -79,7 +85,15 @@ void write_response_table(std::ostream& out, const rerank::response& res) {
     }
     table += "model " + text::printable(res.model) + ", " + std::to_string(res.requests) +
              (res.requests == 1 ? " request, " : " requests, ") +
-             std::to_string(res.usage.total_tokens) + " tokens\n";
+             std::to_string(res.usage.total_tokens) + " tokens";
+    if (diag.throttled > 0)
+        table += ", " + std::to_string(diag.throttled) + " throttled (waited out)";
+    if (diag.admission_wait.count() > 0)
+        table += ", paced: requests waited " +
+                 std::to_string((diag.admission_wait.count() + 999) / 1000) + " ms in all";
+    table.push_back('\n');
+    if (!diag.quota_note.empty())
+        table += "quota: " + text::printable(diag.quota_note) + "\n";
     out << table;
 }
 

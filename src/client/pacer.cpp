@@ -28,7 +28,11 @@ adaptive_rate_config rate_config(const rate_limit_options& o, unsigned max_in_fl
     adaptive_rate_config c;
     c.requests_per_second = std::max(0.0, o.requests_per_minute) / 60;
     c.tokens_per_second = std::max(0.0, o.tokens_per_minute) / 60;
-    c.burst_us = std::chrono::duration_cast<std::chrono::microseconds>(o.burst).count();
+    // 5 % of the burst is kept in hand: the server counts arrivals and the pacer departures,
+    // and a burst's first requests (on new connections) arrive later than those after them.
+    // At the server's own rate and burst, a pacer using all of it is throttled by that jitter.
+    const auto burst = std::chrono::duration_cast<std::chrono::microseconds>(o.burst).count();
+    c.burst_us = burst - burst / 20;
     c.max_in_flight = std::max(1u, max_in_flight);
     c.adaptive = o.adaptive;
     return c;
@@ -165,7 +169,9 @@ net::awaitable<error_code> pacer::admit(call_control& control, quota_cost cost,
     ticket.sent_us = now_us();
     ticket.waited = std::chrono::microseconds(ticket.sent_us - asked_us);
     // Waits under a millisecond are the cost of the bookkeeping, not pacing.
-    if (ticket.waited >= std::chrono::milliseconds(1)) {
+    if (ticket.waited < std::chrono::milliseconds(1))
+        ticket.waited = {};
+    else {
         pool_counters::add(counters_.admissions_waited);
         pool_counters::add(counters_.admission_wait_us, ticket.waited.count());
     }

@@ -92,6 +92,10 @@ void server::start() {
                                     "be finite and not negative");
     if (!opts.tls_cert_file.empty())
         impl_->state->tls.emplace(make_tls_context(opts));
+    // The first count loads the Qwen3 vocabulary (tens of ms): before listening, not in the
+    // first request, which would otherwise arrive late on a quota's schedule (and be slow).
+    if (opts.count_tokens)
+        opts.count_tokens("warm up");
 
     const unsigned threads = std::max(opts.threads, 1u);
     auto io = std::make_unique<asio::io_context>(static_cast<int>(threads));

@@ -1,4 +1,5 @@
 // The `rerank` command line: output format, exit codes, messages (a stable interface).
+#include "support/redis_server.hpp"
 #include "support/child_process.hpp"
 #include "support/emulator_fixture.hpp"
 #include "support/paths.hpp"
@@ -67,7 +68,8 @@ BOOST_AUTO_TEST_CASE(prints_one_json_object_in_the_documented_order) {
     BOOST_TEST(r.out.find(R"({"model":"qwen3-rerank","results":[{"index":)") == 0u, r.out);
     const auto usage = r.out.find(R"(],"usage":{"total_tokens":)");
     BOOST_TEST(usage != std::string::npos);
-    BOOST_TEST(r.out.find(R"(},"requests":1})", usage) != std::string::npos);
+    BOOST_TEST(r.out.find(R"(},"requests":1,"throttled":0,"admission_wait_ms":0})", usage) !=
+               std::string::npos);
     auto json = boost::json::parse(r.out).as_object();
     auto& results = json.at("results").as_array();
     BOOST_TEST(results.size() == 3u);
@@ -305,6 +307,83 @@ BOOST_AUTO_TEST_CASE(pacing_flags_are_accepted) {
         BOOST_TEST(r.status == 0, joined(args) << ": " << r.err);
     }
     BOOST_TEST(server.stats().requests == 2u);
+}
+
+// A server that throttles at 2 requests per second, 4 sub-requests at once: the CLI waits the
+// throttling out, succeeds, and says how many answers were throttled; paced under that rate,
+// none are.
+BOOST_AUTO_TEST_CASE(throttling_is_waited_out_and_reported) {
+    emulator::options o = tls_emulator_options();
+    o.requests_per_minute = 120;
+    auto throttling = std::make_unique<emulator::server>(o);
+    throttling->start();
+    auto run = [&](std::vector<std::string> flags) {
+        std::vector<std::string> argv = {cli_path(),           "--documents",  "-",
+                                         "--base-url",         throttling->base_url(),
+                                         "--api-key-env",      "RERANK_TEST_KEY",
+                                         "--ca-file",          cert_path("ca.pem"),
+                                         "--query",            "rerank model",
+                                         "--max-documents",    "1"};
+        argv.insert(argv.end(), flags.begin(), flags.end());
+        return run_process(std::move(argv), {"RERANK_TEST_KEY=emulator-key"}, limit,
+                           documents_jsonl);
+    };
+    auto r = run({"--max-attempts", "1"}); // throttling spends no attempt
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    auto json = boost::json::parse(r.out).as_object();
+    BOOST_TEST(json.at("requests").as_int64() == 4);
+    BOOST_TEST(json.at("throttled").as_int64() >= 1);
+    BOOST_TEST(static_cast<std::size_t>(json.at("throttled").as_int64()) ==
+               throttling->stats().throttled);
+
+    // A fresh server: the quota the first run used up is its own.
+    throttling = std::make_unique<emulator::server>(o);
+    throttling->start();
+    r = run({"--rpm", "100", "--table"});
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    BOOST_TEST(throttling->stats().throttled == 0u);
+    BOOST_TEST(r.out.find("4 requests") != std::string::npos, r.out);
+    BOOST_TEST(r.out.find("throttled") == std::string::npos, r.out);
+    BOOST_TEST(r.out.find("paced: requests waited") != std::string::npos, r.out);
+}
+
+// Three processes share one quota through Redis, each paced to the account's 4 requests per
+// second, against a server enforcing just that: none is throttled, and together they take
+// the time the one quota needs (alone, each would send its 8 requests in its first second).
+BOOST_AUTO_TEST_CASE(processes_sharing_a_redis_quota_are_never_throttled) {
+    redis_server redis;
+    emulator::options o = tls_emulator_options();
+    o.requests_per_minute = 240;
+    emulator::server limited(o);
+    limited.start();
+    const std::string eight_documents = documents_jsonl + documents_jsonl;
+    std::vector<std::unique_ptr<child_process>> workers;
+    const auto start = std::chrono::steady_clock::now();
+    for (int i = 0; i < 3; ++i)
+        workers.push_back(std::make_unique<child_process>(
+            std::vector<std::string>{cli_path(), "--documents", "-", "--base-url",
+                                     limited.base_url(), "--api-key-env", "RERANK_TEST_KEY",
+                                     "--ca-file", cert_path("ca.pem"), "--query", "rerank model",
+                                     "--max-documents", "1", "--rpm", "240", "--quota-redis",
+                                     redis.url(), "--quota-key", "cli-test"},
+            std::vector<std::string>{"RERANK_TEST_KEY=emulator-key"}, eight_documents));
+    std::int64_t throttled = 0;
+    for (auto& worker : workers) {
+        auto r = worker->wait(limit);
+        BOOST_TEST_REQUIRE(r.status == 0, r.err);
+        auto json = boost::json::parse(r.out).as_object();
+        BOOST_TEST(json.at("requests").as_int64() == 8);
+        throttled += json.at("throttled").as_int64();
+    }
+    const double took =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    BOOST_TEST(throttled == 0);
+    BOOST_TEST(limited.stats().throttled == 0u);
+    BOOST_TEST(limited.stats().requests == 24u);
+    // 24 requests at 4 per second, the first 3.8 at once (95 % of the burst): 5 s.
+    BOOST_TEST(took >= 4.5, took << " s");
+    // The quota's state lives in Redis, under a name of the caller's choosing.
+    BOOST_TEST(redis.cli({"EXISTS", "rerank:quota:cli-test:requests"}) == "1");
 }
 
 // A well-formed URL fails on the wrong key (3), with nothing listening on port 1 (the store

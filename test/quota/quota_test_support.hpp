@@ -2,7 +2,7 @@
 // reservation timed on the test's clock.
 #pragma once
 
-#include "redis_server.hpp"
+#include "support/redis_server.hpp"
 
 #include "quota/quota_store.hpp"
 #include "support/io_fixture.hpp"

@@ -1,4 +1,4 @@
-#include "redis_server.hpp"
+#include "support/redis_server.hpp"
 
 #include "support/child_process.hpp"
 
