@@ -90,11 +90,14 @@ void pacer::publish_gauges() {
     pool_counters::set(counters_.in_flight_limit, rate_.in_flight_limit());
 }
 
-net::awaitable<bool> pacer::take_in_flight_place(call_control& control) {
-    if (waiters_.empty() && in_flight_ < rate_.in_flight_limit()) {
-        ++in_flight_;
-        co_return true;
-    }
+bool pacer::try_take_in_flight_place() noexcept {
+    if (!waiters_.empty() || in_flight_ >= rate_.in_flight_limit())
+        return false;
+    ++in_flight_;
+    return true;
+}
+
+net::awaitable<bool> pacer::wait_for_in_flight_place(call_control& control) {
     waiter w{net::steady_timer(strand_, net::steady_timer::time_point::max())};
     waiters_.push_back(&w);
     // The in-flight limit is at most the pool's connection limit: a request queued here is
@@ -129,22 +132,32 @@ net::awaitable<error_code> pacer::admit(call_control& control, quota_cost cost,
                                         diagnostics& diag, admission_ticket& ticket) {
     ticket = admission_ticket{};
     ticket.tokens = cost.tokens;
-    const std::int64_t asked_us = now_us();
-    const bool placed = co_await take_in_flight_place(control);
+    // The clock is read once on the fast path (no wait, in-process store): on some machines a
+    // read costs more than the rest of the admission. `now` is stale after any co_await.
+    std::int64_t now = now_us();
+    const std::int64_t asked_us = now;
+    bool placed = try_take_in_flight_place();
+    if (!placed) {
+        placed = co_await wait_for_in_flight_place(control);
+        now = now_us();
+    }
     ticket.in_flight = placed;
     if (!placed || control.stopped() != call_control::stop_reason::none)
         co_return errc::cancelled; // the caller words the stop (deadline or cancellation)
-    const auto left = std::chrono::duration_cast<std::chrono::microseconds>(
-        deadline - std::chrono::steady_clock::now());
-    const auto max_wait = std::max(std::chrono::microseconds(0), left);
+    const std::int64_t deadline_us =
+        std::chrono::duration_cast<std::chrono::microseconds>(deadline.time_since_epoch()).count();
+    const std::chrono::microseconds max_wait(std::max<std::int64_t>(0, deadline_us - now));
     // Unpaced, the reservation books nothing; it still tells of other clients' throttles.
     // (Not a conditional expression: GCC 12 miscompiles a co_await in one branch of `?:`,
     // destroying a temporary of the other.)
     quota_reservation r;
-    if (local_)
-        r = local_->reserve_at(cost, rate_.rates(), max_wait, now_us());
-    else
+    bool now_is_fresh = true;
+    if (local_) {
+        r = local_->reserve_at(cost, rate_.rates(), max_wait, now);
+    } else {
         r = co_await store_->reserve(cost, rate_.rates(), max_wait);
+        now_is_fresh = false;
+    }
     note_throttle_events(r.throttle_events);
     if (r.ec) {
         diag.client_message = std::move(r.note);
@@ -163,10 +176,11 @@ net::awaitable<error_code> pacer::admit(call_control& control, quota_cost cost,
         net::steady_timer timer(strand_, r.wait);
         call_control::waiting_guard guard(control, interrupter::cancel_of(timer));
         co_await timer.async_wait(net::as_tuple(net::use_awaitable));
+        now_is_fresh = false;
     }
     if (control.stopped() != call_control::stop_reason::none)
         co_return errc::cancelled;
-    ticket.sent_us = now_us();
+    ticket.sent_us = now_is_fresh ? now : now_us();
     ticket.waited = std::chrono::microseconds(ticket.sent_us - asked_us);
     // Waits under a millisecond are the cost of the bookkeeping, not pacing.
     if (ticket.waited < std::chrono::milliseconds(1))

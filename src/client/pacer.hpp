@@ -67,8 +67,10 @@ public:
 
 private:
     struct waiter;
+    /// Takes an in-flight place if one is free and nobody waits for one.
+    bool try_take_in_flight_place() noexcept;
     /// Waits FIFO for an in-flight place; false when the call stopped first.
-    boost::asio::awaitable<bool> take_in_flight_place(call_control& control);
+    boost::asio::awaitable<bool> wait_for_in_flight_place(call_control& control);
     void give_back_in_flight_place();
     void note_throttle_events(std::uint64_t events);
     void publish_gauges();
