@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds and runs the pool, retry and cancellation tests (test_unit, test_client, test_pool)
+# Builds and runs the pool, retry, cancellation and quota tests (test_unit, test_client,
+# test_pool, test_quota)
 # under AddressSanitizer+UBSan and ThreadSanitizer, with the `asan` and `tsan` presets of
 # CMakePresets.json (build trees in build/asan and build/tsan).
 #

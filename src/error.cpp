@@ -124,12 +124,16 @@ std::string diagnostics::to_string() const {
         add("request id " + request_id);
     if (attempts > 1)
         add(std::to_string(attempts) + " attempts");
+    if (throttled > 0)
+        add(std::to_string(throttled) + " throttled");
     std::string text = !provider_message.empty() ? provider_message : client_message;
     if (!location.empty())
         text +=
             (text.empty() ? "" : "; ") + std::string("location: ") + text::printable_url(location);
     if (!body_snippet.empty() && provider_message.empty())
         text += (text.empty() ? "" : "; ") + std::string("body: ") + body_snippet;
+    if (!quota_note.empty())
+        text += (text.empty() ? "" : "; ") + std::string("quota: ") + quota_note;
     if (!text.empty())
         out += out.empty() ? text : ": " + text;
     return text::printable(out);

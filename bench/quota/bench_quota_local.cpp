@@ -7,11 +7,11 @@
 #include "client/pacer.hpp"
 #include "quota/local_quota_store.hpp"
 
+#include <benchmark/benchmark.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
-#include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <cstdint>

@@ -51,7 +51,8 @@ struct diagnostics {
     /// Resets every field.
     void clear() { *this = diagnostics{}; }
 
-    /// One line for people: "HTTP 401, code InvalidApiKey, request id ...: message". Safe to
+    /// One line for people: "HTTP 401, code InvalidApiKey, request id ..., 3 attempts,
+    /// 2 throttled: message; quota: note" (each part only when there is one). Safe to
     /// print: control characters and ill-formed UTF-8 of any field appear as visible escapes
     /// (ESC as `\x1b`, a C1 control as `\u009b`; well-formed UTF-8 text is kept as is), and
     /// `location` is shown without its user info and query (`https://***@host/path?***`).

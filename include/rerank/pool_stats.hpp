@@ -9,9 +9,9 @@ namespace rerank {
 /// from the client's construction.
 struct pool_stats {
     // Gauges.
-    std::uint64_t open = 0;    ///< connections open (idle + in use + connecting)
-    std::uint64_t idle = 0;    ///< connections waiting in the pool for a call
-    std::uint64_t in_use = 0;  ///< connections carrying an exchange (or connecting for a call)
+    std::uint64_t open = 0;   ///< connections open (idle + in use + connecting)
+    std::uint64_t idle = 0;   ///< connections waiting in the pool for a call
+    std::uint64_t in_use = 0; ///< connections carrying an exchange (or connecting for a call)
     /// requests queued for a connection: in the pool, or for one of the in-flight places of the
     /// pacer (`in_flight_limit`), which is at most the pool's connection limit
     std::uint64_t waiting = 0;

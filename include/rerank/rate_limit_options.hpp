@@ -49,7 +49,9 @@ struct rate_limit_options {
     /// Requests per minute. Default 0: no configured limit.
     double requests_per_minute = 0;
     /// Tokens per minute, counted as the planner counts a request (`query_tokens × documents +
-    /// Σ document_tokens`). Default 0: no configured limit.
+    /// Σ document_tokens`). When set, the planner counts every text exactly (the Qwen3
+    /// tokenizer) rather than by its fast upper bounds, which would overcharge the quota (ASCII
+    /// text about 4 times). Default 0: no configured limit.
     double tokens_per_minute = 0;
     /// How much of each limit may be used at once, as time at the limit's rate (a burst of
     /// `rate × burst` requests or tokens). Default 1 s: DashScope enforces its per-minute

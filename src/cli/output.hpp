@@ -3,8 +3,8 @@
 
 #include "cli/cli_options.hpp"
 
-#include <rerank/error.hpp>
 #include <rerank/diagnostics.hpp>
+#include <rerank/error.hpp>
 #include <rerank/response.hpp>
 
 #include <ostream>

@@ -95,9 +95,8 @@ bool is_billing_error(const diagnostics& diag) noexcept {
         return false;
     // insufficient_quota is the OpenAI-compatible code for a quota used up ("check your plan
     // and billing details"): waiting does not clear it.
-    static constexpr std::string_view billing_codes[] = {"Arrearage", "PrepaidBillOverdue",
-                                                         "CommodityNotPurchased",
-                                                         "insufficient_quota"};
+    static constexpr std::string_view billing_codes[] = {
+        "Arrearage", "PrepaidBillOverdue", "CommodityNotPurchased", "insufficient_quota"};
     for (std::string_view code : billing_codes)
         if (iequals(diag.provider_code, code))
             return true;

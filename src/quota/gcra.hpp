@@ -1,6 +1,6 @@
 // GCRA arithmetic, one limit at a time: pure functions on microsecond times of any clock (the
 // in-process store's steady clock, or Redis's TIME). The Redis store's Lua script computes the
-// same formulas; test/unit checks both against each other.
+// same formulas; test/quota (redis_script_test) checks both against each other.
 #pragma once
 
 #include <cstdint>

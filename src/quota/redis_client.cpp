@@ -1,6 +1,5 @@
 #include "quota/redis_client.hpp"
 
-
 #include <algorithm>
 
 namespace rerank::detail {
@@ -28,11 +27,10 @@ void redis_client::connect() {
     // Commands queue behind the handshake.
     connection_ = std::make_shared<redis_connection>(executor_, command_timeout_);
     queue_handshake(connection_);
-    connection_->start(endpoint_,
-                       [self = shared_from_this(), weak = std::weak_ptr(connection_)] {
-                           if (auto c = weak.lock())
-                               self->on_connection_closed(c);
-                       });
+    connection_->start(endpoint_, [self = shared_from_this(), weak = std::weak_ptr(connection_)] {
+        if (auto c = weak.lock())
+            self->on_connection_closed(c);
+    });
 }
 
 void redis_client::on_connection_closed(const std::shared_ptr<redis_connection>& connection) {

@@ -1,8 +1,8 @@
 // The `rerank` command line: output format, exit codes, messages (a stable interface).
-#include "support/redis_server.hpp"
 #include "support/child_process.hpp"
 #include "support/emulator_fixture.hpp"
 #include "support/paths.hpp"
+#include "support/redis_server.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
@@ -318,12 +318,19 @@ BOOST_AUTO_TEST_CASE(throttling_is_waited_out_and_reported) {
     auto throttling = std::make_unique<emulator::server>(o);
     throttling->start();
     auto run = [&](std::vector<std::string> flags) {
-        std::vector<std::string> argv = {cli_path(),           "--documents",  "-",
-                                         "--base-url",         throttling->base_url(),
-                                         "--api-key-env",      "RERANK_TEST_KEY",
-                                         "--ca-file",          cert_path("ca.pem"),
-                                         "--query",            "rerank model",
-                                         "--max-documents",    "1"};
+        std::vector<std::string> argv = {cli_path(),
+                                         "--documents",
+                                         "-",
+                                         "--base-url",
+                                         throttling->base_url(),
+                                         "--api-key-env",
+                                         "RERANK_TEST_KEY",
+                                         "--ca-file",
+                                         cert_path("ca.pem"),
+                                         "--query",
+                                         "rerank model",
+                                         "--max-documents",
+                                         "1"};
         argv.insert(argv.end(), flags.begin(), flags.end());
         return run_process(std::move(argv), {"RERANK_TEST_KEY=emulator-key"}, limit,
                            documents_jsonl);

@@ -187,9 +187,9 @@ BOOST_AUTO_TEST_CASE(billing_versus_throttling) {
         BOOST_TEST((classify_status(429, with_code(code)) == errc::rate_limited), code);
     }
     // A throttling code is throttling whatever its message says.
-    BOOST_TEST((classify_status(429, with_code("Throttling.AllocationQuota",
-                                               "Free allocated quota exceeded.")) ==
-                errc::rate_limited));
+    BOOST_TEST(
+        (classify_status(429, with_code("Throttling.AllocationQuota",
+                                        "Free allocated quota exceeded.")) == errc::rate_limited));
     for (const char* code : {"PrepaidBillOverdue", "CommodityNotPurchased", "Arrearage",
                              "arrearage", "insufficient_quota"}) {
         BOOST_TEST((classify_status(429, with_code(code)) == errc::quota_exceeded), code);

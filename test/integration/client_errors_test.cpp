@@ -144,9 +144,10 @@ BOOST_AUTO_TEST_CASE(rate_limit_and_billing_are_told_apart) {
         BOOST_TEST(out.diag.throttled == 1u);
         BOOST_TEST(out.diag.attempts == 2u); // requests sent, the throttled one included
         // Billing never clears by waiting: it fails at once.
-        for (const char* body :
-             {R"({"request_id":"r2","code":"PrepaidBillOverdue","message":"The prepaid bill is overdue."})",
-              R"({"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"},"request_id":"r2"})"}) {
+        for (
+            const char* body :
+            {R"({"request_id":"r2","code":"PrepaidBillOverdue","message":"The prepaid bill is overdue."})",
+             R"({"error":{"message":"You exceeded your current quota","type":"insufficient_quota","code":"insufficient_quota"},"request_id":"r2"})"}) {
             server.push_fault(emulator::fault::status(429, body));
             out = co_await call(c, sample_request());
             BOOST_TEST(out.ec == errc::quota_exceeded, body);

@@ -89,7 +89,6 @@ BOOST_AUTO_TEST_CASE(destroying_the_store_with_reservations_in_flight_is_safe) {
     BOOST_TEST(stopped);
 }
 
-
 // `client c(ioc); c.async_rerank(...); ioc.run();` must return when the call is done although
 // the client (and its store) live on: an idle store holds no work on its io_context, whether
 // Redis is up, down, or came back.
