@@ -27,10 +27,19 @@ void redis_client::connect() {
     // Commands queue behind the handshake.
     connection_ = std::make_shared<redis_connection>(executor_, command_timeout_);
     queue_handshake(connection_);
-    connection_->start(endpoint_, [self = shared_from_this(), weak = std::weak_ptr(connection_)] {
-        if (auto c = weak.lock())
+    // Weak both ways: the client owns its connection, and an idle connection has no I/O that
+    // would end a cycle (a store dropped while its io_context is not run would leak both).
+    connection_->start(endpoint_, [client = weak_from_this(), weak = std::weak_ptr(connection_)] {
+        auto self = client.lock();
+        auto c = weak.lock();
+        if (self && c)
             self->on_connection_closed(c);
     });
+}
+
+redis_client::~redis_client() {
+    if (connection_)
+        connection_->close(net::error::operation_aborted, "is not used any more (closed)");
 }
 
 void redis_client::on_connection_closed(const std::shared_ptr<redis_connection>& connection) {
@@ -73,11 +82,13 @@ void redis_client::queue_handshake(const std::shared_ptr<redis_connection>& conn
     // An error reply to a step ends the connection, naming the step. The connection is up once
     // the last step (PING) is answered.
     auto step = [&](std::initializer_list<std::string_view> command, std::string name, bool last) {
-        connection->execute(redis_command(command).bytes(), [self = shared_from_this(), weak,
+        // (The handler waits in the connection, which the client owns: it holds the client weakly.)
+        connection->execute(redis_command(command).bytes(), [client = weak_from_this(), weak,
                                                              name = std::move(name), last](
                                                                 error_code ec, redis_reply reply) {
+            auto self = client.lock();
             auto c = weak.lock();
-            if (ec || !c || c->closed() || self->connection_ != c)
+            if (ec || !self || !c || c->closed() || self->connection_ != c)
                 return;
             if (reply->type == REDIS_REPLY_ERROR)
                 return c->close(make_error_code(boost::system::errc::permission_denied),

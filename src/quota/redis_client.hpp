@@ -25,13 +25,18 @@ namespace rerank::detail {
 /// io_context (see redis_connection).
 ///
 /// Threading: every member runs on the executor given (the client's strand).
-/// Lifetime: each connection's I/O holds the client while it runs; `close()` ends it promptly.
+/// Lifetime: the client owns its connection (whose pending I/O holds the connection, not the
+/// client); `close()` or the destructor ends it promptly.
 class redis_client : public std::enable_shared_from_this<redis_client> {
 public:
     using clock = std::chrono::steady_clock;
 
     redis_client(boost::asio::any_io_executor ex, redis_endpoint ep,
                  std::chrono::milliseconds command_timeout, std::chrono::milliseconds max_backoff);
+    /// Closes the connection (its pending commands fail with `operation_aborted`).
+    ~redis_client();
+    redis_client(const redis_client&) = delete;
+    redis_client& operator=(const redis_client&) = delete;
 
     /// Makes the first connection: commands sent from now on wait for it (within their
     /// timeout). Call once.
