@@ -3,6 +3,7 @@
 
 #include <rerank/dialect.hpp>
 #include <rerank/limits.hpp>
+#include <rerank/observer.hpp>
 #include <rerank/pool_options.hpp>
 #include <rerank/rate_limit_options.hpp>
 #include <rerank/retry_policy.hpp>
@@ -10,6 +11,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -62,6 +64,10 @@ struct client_options {
     rerank::retry_policy retry;
     /// Pacing to the account's quota. Default: no configured limits, adaptive.
     rerank::rate_limit_options rate_limit;
+    /// Told of every step of every call (see `rerank::observer`: when, where, in what order).
+    /// The client keeps it alive as long as its shared state lives. Default null: nothing is
+    /// observed, at the cost of one pointer test per step.
+    std::shared_ptr<rerank::observer> observer;
 };
 
 } // namespace rerank

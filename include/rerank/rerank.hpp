@@ -11,6 +11,7 @@
 #include <rerank/error.hpp>
 #include <rerank/error_with_diagnostics.hpp>
 #include <rerank/limits.hpp>
+#include <rerank/observer.hpp>
 #include <rerank/pool_options.hpp>
 #include <rerank/pool_stats.hpp>
 #include <rerank/qwen3_tokenizer.hpp>

@@ -9,6 +9,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 
 namespace rerank::detail {
@@ -65,6 +66,7 @@ client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
     , strand(make_client_strand(ex))
     , options(std::move(opts))
     , budget(options.retry.budget_tokens, options.retry.budget_refill)
+    , watcher(options.observer.get())
     , counter(qwen3_token_counter())
     , rng_(std::random_device{}()) {
     config_error = parse_endpoint(options.base_url, target, config_diag);
@@ -88,6 +90,7 @@ client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
     if (config_error)
         return;
     request_target = make_request_target(target, options.dialect);
+    std::from_chars(target.port.data(), target.port.data() + target.port.size(), server_port);
     pool = std::make_shared<connection_pool>(strand, target, tls.get(), options.pool, counters);
     const rate_limit_options& pacing = options.rate_limit;
     if (pacing.tokens_per_minute > 0) {

@@ -48,6 +48,13 @@ public:
     retry_budget budget;
     /// Admits every HTTP request (rate limits, adaptive rate, in-flight limit).
     std::unique_ptr<pacer> admission;
+    /// `options.observer`, or null: tested once per step (see rerank::observer).
+    rerank::observer* const watcher;
+    /// Numbers the observed calls and attempts (see call_context::call_id, attempt_id).
+    std::uint64_t observed_calls = 0;
+    std::uint64_t observed_attempts = 0;
+    /// `target.port` as a number, for the observer's events.
+    std::uint16_t server_port = 0;
     /// One decoder serves every call: decoding is synchronous on the strand.
     response_decoder decoder;
 

@@ -20,6 +20,26 @@ using net::as_tuple;
 using net::use_awaitable;
 using clock = std::chrono::steady_clock;
 
+namespace {
+
+attempt_outcome to_outcome(attempt_class cls) noexcept {
+    // One list in two names: the public one for observers, the internal one for decisions.
+    static_assert(int(attempt_class::succeeded) == int(attempt_outcome::succeeded) &&
+                  int(attempt_class::stopped) == int(attempt_outcome::stopped) &&
+                  int(attempt_class::stale_connection) == int(attempt_outcome::stale_connection) &&
+                  int(attempt_class::transient) == int(attempt_outcome::transient) &&
+                  int(attempt_class::throttled) == int(attempt_outcome::throttled) &&
+                  int(attempt_class::too_large) == int(attempt_outcome::too_large) &&
+                  int(attempt_class::permanent) == int(attempt_outcome::permanent));
+    return static_cast<attempt_outcome>(cls);
+}
+
+std::chrono::microseconds micros_since(clock::time_point start) {
+    return std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start);
+}
+
+} // namespace
+
 rerank_call::rerank_call(std::shared_ptr<client_impl> client, const request& req,
                          diagnostics* diag_out, handler_type handler)
     : client_(std::move(client))
@@ -88,6 +108,12 @@ net::awaitable<void> rerank_call::run() {
     client_->add_call(this);
     deadline_ = clock::now() + timeout_;
     deadline_limit_.arm(deadline_, interrupter{&rerank_call::stop_at_deadline, this});
+    if (auto* watcher = client_->watcher) {
+        observed_ = {++client_->observed_calls, client_->options.dialect, model(),
+                     client_->target.host, client_->server_port};
+        started_ = clock::now();
+        watcher->on_call_start({observed_, request_.documents.size()});
+    }
 
     response res;
     error_code ec = client_->config_error;
@@ -108,10 +134,13 @@ net::awaitable<void> rerank_call::run() {
     complete(ec, std::move(res));
 }
 
+std::string_view rerank_call::model() const noexcept {
+    return request_.model ? std::string_view(*request_.model)
+                          : std::string_view(client_->options.model);
+}
+
 net::awaitable<error_code> rerank_call::plan(batch_plan& out) {
-    const std::string_view model = request_.model ? std::string_view(*request_.model)
-                                                  : std::string_view(client_->options.model);
-    const rerank::limits limits = client_->limits_for(model);
+    const rerank::limits limits = client_->limits_for(model());
     std::size_t text_bytes = request_.query.size();
     for (const auto& doc : request_.documents)
         text_bytes += doc.size();
@@ -130,8 +159,7 @@ net::awaitable<error_code> rerank_call::plan(batch_plan& out) {
 wire_request rerank_call::make_wire(const batch_plan& plan, batch range,
                                     std::vector<std::string>& truncated) const {
     wire_request wire;
-    wire.model = request_.model ? std::string_view(*request_.model)
-                                : std::string_view(client_->options.model);
+    wire.model = model();
     wire.query = plan.query_text(request_);
     if (plan.document_bytes.empty()) {
         wire.documents =
@@ -187,6 +215,8 @@ rerank_call::exchange_with_retries(call_control& control, const wire_request& wi
     request_outcome outcome;
     pacer& admission = *client_->admission;
     const quota_cost cost{1, static_cast<double>(tokens)};
+    observer* const watcher = client_->watcher;
+    attempt_end_event seen; // filled only when observed
     for (;;) {
         admission_ticket ticket;
         const error_code refused = co_await admission.admit(control, cost, deadline_, diag, ticket);
@@ -204,8 +234,28 @@ rerank_call::exchange_with_retries(call_control& control, const wire_request& wi
             admission.release(ticket);
             break;
         }
-        const attempt_facts facts = co_await attempt_once(control, *buffer, wire, decoded, diag);
+        clock::time_point attempt_began;
+        if (watcher) {
+            if (ticket.waited.count() > 0)
+                watcher->on_throttle_wait({observed_, ticket.waited});
+            seen = {};
+            seen.attempt = {observed_, ++client_->observed_attempts, diag.attempts + 1,
+                            wire.documents.size(), buffer->wire().size()};
+            attempt_began = clock::now();
+            watcher->on_attempt_start({seen.attempt});
+        }
+        const attempt_facts facts =
+            co_await attempt_once(control, *buffer, wire, decoded, diag, watcher ? &seen : nullptr);
         outcome.last = classify_attempt(facts, diag);
+        if (watcher) {
+            seen.outcome = to_outcome(outcome.last);
+            seen.error = facts.ec;
+            seen.http_status = facts.http_status;
+            seen.provider_code = diag.provider_code;
+            seen.request_id = facts.ec ? std::string_view(diag.request_id) : decoded.id;
+            seen.latency = micros_since(attempt_began);
+            watcher->on_attempt_end(seen);
+        }
         admission.on_answer(ticket, outcome.last, diag);
         if (outcome.last == attempt_class::throttled)
             ++throttled_;
@@ -230,6 +280,9 @@ rerank_call::exchange_with_retries(call_control& control, const wire_request& wi
             outcome.ec = step.error;
             break;
         }
+        if (watcher)
+            watcher->on_retry(
+                {observed_, seen.attempt.attempt_id, to_outcome(outcome.last), step.wait});
         if (step.what == next_step::kind::wait_then_send && !co_await sleep(control, step.wait)) {
             outcome = {stop_error(control, diag), attempt_class::stopped};
             break;
@@ -263,7 +316,8 @@ void rerank_call::begin_attempt(diagnostics& diag) {
 
 net::awaitable<attempt_facts>
 rerank_call::attempt_once(call_control& control, const request_buffer& buffer,
-                          const wire_request& wire, decoded_response& decoded, diagnostics& diag) {
+                          const wire_request& wire, decoded_response& decoded, diagnostics& diag,
+                          attempt_end_event* seen) {
     begin_attempt(diag);
     attempt_facts facts;
     auto& pool = *client_->pool;
@@ -275,6 +329,10 @@ rerank_call::attempt_once(call_control& control, const request_buffer& buffer,
     }
     std::unique_ptr<connection> conn = std::move(got.conn);
     facts.reused_connection = conn->exchanges > 0;
+    if (seen)
+        seen->connection = facts.reused_connection       ? connection_kind::reused
+                           : conn->tls_session_resumed() ? connection_kind::resumed
+                                                         : connection_kind::fresh;
     {
         call_control::waiting_guard guard(control, interrupter::close_of(*conn));
         facts.ec =
@@ -290,6 +348,8 @@ rerank_call::attempt_once(call_control& control, const request_buffer& buffer,
 
     response_message& msg = conn->response();
     facts.http_status = msg.status;
+    if (seen)
+        seen->bytes_in = msg.body.size();
     diag.http_status = msg.status;
     if (msg.status >= 200 && msg.status < 300) {
         facts.ec = client_->decoder.decode(client_->options.dialect, msg.body,
@@ -330,6 +390,9 @@ void rerank_call::complete(error_code ec, response res) {
     diag_.admission_wait = admission_wait_;
     diag_.quota_note = std::move(quota_note_);
     client_->remove_call(this);
+    if (auto* watcher = client_->watcher)
+        watcher->on_call_end({observed_, request_.documents.size(), ec ? 0 : res.requests,
+                              ec ? 0 : res.usage.total_tokens, ec, micros_since(started_)});
     if (diag_out_)
         *diag_out_ = std::move(diag_);
     if (ec)

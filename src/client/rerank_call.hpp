@@ -11,6 +11,7 @@
 #include <rerank/batch_plan.hpp>
 
 #include <rerank/diagnostics.hpp>
+#include <rerank/observer.hpp>
 #include <rerank/request.hpp>
 #include <rerank/response.hpp>
 
@@ -66,9 +67,13 @@ private:
     exchange_with_retries(call_control& control, const wire_request& wire, std::uint64_t tokens,
                           decoded_response& decoded, diagnostics& diag);
     /// One attempt: acquire a connection, exchange, decode; the facts for the decision.
+    /// `seen` (null when nobody observes): where the attempt notes its connection and the
+    /// size of the answer.
     boost::asio::awaitable<attempt_facts>
     attempt_once(call_control& control, const request_buffer& buffer, const wire_request& wire,
-                 decoded_response& decoded, diagnostics& diag);
+                 decoded_response& decoded, diagnostics& diag, attempt_end_event* seen);
+    /// The model the call names (`request::model` or the client's).
+    std::string_view model() const noexcept;
     /// Starts an attempt's diagnostics afresh (keeping the history) and counts the attempt.
     void begin_attempt(diagnostics& diag);
     /// Adds a failed attempt to `diag.attempt_history`.
@@ -99,6 +104,10 @@ private:
     unsigned throttled_ = 0;
     std::chrono::microseconds admission_wait_{0};
     std::string quota_note_;
+    /// What the observer's events of this call share, and when the call began (set only when
+    /// the client has an observer).
+    call_context observed_;
+    std::chrono::steady_clock::time_point started_;
 };
 
 } // namespace rerank::detail
