@@ -9,10 +9,17 @@
 // the answer is ready, the rerank call is cancelled: its connection to the API is closed at
 // once instead of finishing work nobody will read.
 //
+//   GET /metrics -> the client's Prometheus metrics (text format), when the example is built
+//   with rerank::prometheus (prometheus-cpp installed).
+//
 // usage: search_service [--port N] [--threads N]
 // The upstream API: DASHSCOPE_API_KEY, and RERANK_BASE_URL / RERANK_CA_FILE to point elsewhere.
 // Prints "listening on http://127.0.0.1:PORT" once ready; stops on SIGINT or SIGTERM.
 #include <rerank/client.hpp>
+#if __has_include(<rerank/prometheus/metrics_observer.hpp>) // built with rerank::prometheus
+#include <rerank/prometheus/metrics_observer.hpp>
+#define SEARCH_SERVICE_METRICS 1
+#endif
 
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
@@ -37,6 +44,14 @@ using net::ip::tcp;
 using namespace std::chrono_literals;
 
 namespace {
+
+// What every session shares: the one client and, when built with them, its metrics.
+struct service {
+    rerank::client& client;
+#ifdef SEARCH_SERVICE_METRICS
+    std::shared_ptr<rerank::prometheus::metrics_observer> metrics;
+#endif
+};
 
 // What a caller asked for, or why it cannot be asked.
 struct search_query {
@@ -157,8 +172,16 @@ struct hang_up_watch {
 };
 
 net::awaitable<http::response<http::string_body>>
-search(rerank::client& client, beast::tcp_stream& stream,
-       const http::request<http::string_body>& req, bool& caller_gone) {
+search(service& svc, beast::tcp_stream& stream, const http::request<http::string_body>& req,
+       bool& caller_gone) {
+#ifdef SEARCH_SERVICE_METRICS
+    if (req.method() == http::verb::get && req.target() == "/metrics") {
+        svc.metrics->update_pool(svc.client.stats()); // the pool's gauges, as of now
+        auto res = answer(req, http::status::ok, svc.metrics->text());
+        res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
+        co_return res;
+    }
+#endif
     if (req.method() != http::verb::post || req.target() != "/search")
         co_return answer(req, http::status::not_found, error_json("only POST /search is served"));
     search_query q = parse_search(req);
@@ -168,7 +191,7 @@ search(rerank::client& client, beast::tcp_stream& stream,
     auto watch = std::make_shared<hang_up_watch>();
     hang_up_watch::start(watch, stream.socket());
     rerank::diagnostics diag;
-    auto [ec, res] = co_await client.async_rerank(
+    auto [ec, res] = co_await svc.client.async_rerank(
         q.request, diag,
         net::bind_cancellation_slot(watch->signal.slot(), net::as_tuple(net::use_awaitable)));
     watch->call_done = true;
@@ -186,7 +209,7 @@ search(rerank::client& client, beast::tcp_stream& stream,
     co_return answer(req, http::status::ok, results_json(res));
 }
 
-net::awaitable<void> session(rerank::client& client, tcp::socket socket) {
+net::awaitable<void> session(service& svc, tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::flat_buffer buffer;
     for (;;) {
@@ -200,7 +223,7 @@ net::awaitable<void> session(rerank::client& client, tcp::socket socket) {
         stream.expires_never(); // the rerank call has its own deadline
         const auto req = parser.release();
         bool caller_gone = false;
-        auto res = co_await search(client, stream, req, caller_gone);
+        auto res = co_await search(svc, stream, req, caller_gone);
         if (caller_gone) {
             std::cerr << "search: caller hung up, rerank call cancelled\n";
             break;
@@ -225,7 +248,7 @@ void report_failure(std::exception_ptr e) {
     }
 }
 
-net::awaitable<void> listen(net::io_context& ioc, rerank::client& client, tcp::acceptor& acceptor) {
+net::awaitable<void> listen(net::io_context& ioc, service& svc, tcp::acceptor& acceptor) {
     for (;;) {
         // Each connection gets its own strand: connections run in parallel on the threads,
         // all sharing the one client (which is safe to call from any thread).
@@ -234,8 +257,7 @@ net::awaitable<void> listen(net::io_context& ioc, rerank::client& client, tcp::a
         if (ec == net::error::operation_aborted)
             co_return;
         if (!ec)
-            net::co_spawn(socket.get_executor(), session(client, std::move(socket)),
-                          report_failure);
+            net::co_spawn(socket.get_executor(), session(svc, std::move(socket)), report_failure);
     }
 }
 
@@ -273,8 +295,17 @@ int main(int argc, char** argv) {
     if (const char* ca = std::getenv("RERANK_CA_FILE"))
         opts.tls.ca_file = ca;
 
+#ifdef SEARCH_SERVICE_METRICS
+    auto metrics = std::make_shared<rerank::prometheus::metrics_observer>();
+    opts.observer = metrics;
+#endif
     net::io_context ioc(static_cast<int>(threads));
     rerank::client client(ioc.get_executor(), opts); // the one client every session shares
+#ifdef SEARCH_SERVICE_METRICS
+    service svc{client, metrics};
+#else
+    service svc{client};
+#endif
     // The acceptor and the signals share a strand, so a signal can close the acceptor safely.
     auto control = net::make_strand(ioc);
     tcp::acceptor acceptor(control, {net::ip::make_address("127.0.0.1"), port});
@@ -287,7 +318,7 @@ int main(int argc, char** argv) {
     });
     // Announced once a signal stops the service cleanly.
     std::cout << "listening on http://127.0.0.1:" << acceptor.local_endpoint().port() << std::endl;
-    net::co_spawn(control, listen(ioc, client, acceptor), net::detached);
+    net::co_spawn(control, listen(ioc, svc, acceptor), net::detached);
 
     std::vector<std::thread> pool;
     for (unsigned i = 1; i < threads; ++i)

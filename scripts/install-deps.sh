@@ -11,6 +11,7 @@ packages=(
     nginx-light        # the TLS reverse proxy of the pool tests and the benchmark peer
     wrk                # the benchmark floor
     libhiredis-dev     # the Redis protocol of the shared quota store (src/quota)
+    prometheus-cpp-dev # the optional Prometheus exporter (src/prometheus, rerank::prometheus)
     redis-server       # the quota store's tests and benchmark (test/quota, bench/quota)
     clang-format
     clang-14 libfuzzer-14-dev libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh)

@@ -118,6 +118,15 @@ std::vector<http_reply> http_post_concurrently(unsigned short port, const std::s
     return run_all(port, std::move(requests), limit);
 }
 
+http_reply http_get(unsigned short port, const std::string& target,
+                    std::chrono::milliseconds limit) {
+    http::request<http::string_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    std::vector<http::request<http::string_body>> one;
+    one.push_back(std::move(req));
+    return run_all(port, std::move(one), limit).front();
+}
+
 void http_post_and_hang_up(unsigned short port, const std::string& target, const std::string& body,
                            const std::function<void()>& before_hang_up) {
     std::vector<http::request<http::string_body>> one;

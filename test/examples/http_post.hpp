@@ -28,6 +28,10 @@ http_post_concurrently(unsigned short port, const std::string& target,
                        const std::vector<std::string>& bodies,
                        std::chrono::milliseconds limit = std::chrono::seconds(20));
 
+/// GETs http://127.0.0.1:port/target on a new connection.
+http_reply http_get(unsigned short port, const std::string& target,
+                    std::chrono::milliseconds limit = std::chrono::seconds(20));
+
 /// Sends the request, calls `before_hang_up` (which may block), and closes the connection
 /// without reading the answer: a caller that hangs up.
 void http_post_and_hang_up(unsigned short port, const std::string& target, const std::string& body,

@@ -11,6 +11,7 @@
 
 #include <csignal>
 #include <regex>
+#include <sstream>
 #include <thread>
 
 using namespace rerank::test;
@@ -129,6 +130,65 @@ BOOST_AUTO_TEST_CASE(a_caller_hanging_up_cancels_its_rerank_call) {
     const auto reply = http_post(port, "/search", search_body("fox"));
     BOOST_TEST(reply.status == 200u, reply.error << reply.body);
 }
+
+#ifdef RERANK_TEST_SEARCH_SERVICE_METRICS
+namespace {
+
+/// The value of the sample `series` (name and labels as printed) in a text exposition; -1 when
+/// absent.
+double sample(const std::string& exposition, const std::string& series) {
+    std::istringstream lines(exposition);
+    for (std::string line; std::getline(lines, line);)
+        if (line.size() > series.size() && line.compare(0, series.size(), series) == 0 &&
+            line[series.size()] == ' ')
+            return std::stod(line.substr(series.size() + 1));
+    return -1;
+}
+
+} // namespace
+
+BOOST_AUTO_TEST_CASE(serves_its_clients_metrics_after_searches) {
+    // Three searches (4 candidates each), one retried after a 503, one throttled then sent
+    // again, and one the client refuses before sending.
+    server.push_fault(rerank::emulator::fault::status(
+        503, R"({"code":"ModelUnavailable","message":"busy","request_id":"r-503"})"));
+    for (int i = 0; i < 2; ++i) {
+        const auto reply = http_post(port, "/search", search_body("fox"));
+        BOOST_TEST_REQUIRE(reply.status == 200u, reply.error << reply.body);
+    }
+    server.push_fault(rerank::emulator::fault::status(
+        429, R"({"code":"Throttling.RateQuota","message":"slow down","request_id":"r-429"})",
+        {{"Retry-After", "0"}}));
+    auto reply = http_post(port, "/search", search_body("paris"));
+    BOOST_TEST_REQUIRE(reply.status == 200u, reply.error << reply.body);
+    reply = http_post(port, "/search", search_body(""));
+    BOOST_TEST_REQUIRE(reply.status == 400u, reply.body);
+
+    const auto metrics = http_get(port, "/metrics");
+    BOOST_TEST_REQUIRE(metrics.status == 200u, metrics.error << metrics.body);
+    const std::string& text = metrics.body;
+    BOOST_TEST_MESSAGE(text);
+    const std::string labels = R"(dialect="dashscope",model="qwen3-rerank",status=)";
+    BOOST_TEST(sample(text, "rerank_requests_total{" + labels + R"("200"})") == 3);
+    BOOST_TEST(sample(text, "rerank_requests_total{" + labels + R"("503"})") == 1);
+    BOOST_TEST(sample(text, "rerank_requests_total{" + labels + R"("429"})") == 1);
+    BOOST_TEST(sample(text, "rerank_request_duration_seconds_count") == 5);
+    BOOST_TEST(sample(text, "rerank_call_duration_seconds_count") == 4);
+    BOOST_TEST(sample(text, R"(rerank_retries_total{reason="transient"})") == 1);
+    BOOST_TEST(sample(text, R"(rerank_retries_total{reason="throttled"})") == 1);
+    BOOST_TEST(sample(text, "rerank_throttled_total") == 1);
+    BOOST_TEST(sample(text, "rerank_documents_total") == 16); // the refused call's too
+    BOOST_TEST(server.stats().responses_by_status[200] == 3u);
+    BOOST_TEST(sample(text, "rerank_tokens_total") > 0);
+    BOOST_TEST(sample(text, R"(rerank_cache_lookups_total{result="hit"})") == 0);
+    BOOST_TEST(sample(text, R"(rerank_cache_lookups_total{result="miss"})") == 0);
+    // Idle between searches: the connection waits in the pool.
+    BOOST_TEST(sample(text, R"(rerank_pool_connections{state="idle"})") >= 1);
+    BOOST_TEST(sample(text, R"(rerank_pool_connections{state="in_use"})") == 0);
+    BOOST_TEST(text.find("# TYPE rerank_request_duration_seconds histogram") != std::string::npos);
+    BOOST_TEST(text.find("# TYPE rerank_requests_total counter") != std::string::npos);
+}
+#endif
 
 BOOST_AUTO_TEST_CASE(stops_on_sigterm) {
     service.signal(SIGTERM);
