@@ -16,20 +16,25 @@ namespace rerank {
 /// The value of one attribute: text, an integer or a number.
 using attribute_value = std::variant<std::string_view, std::int64_t, double>;
 
-/// How an HTTP attempt ended, as the retry decision classified it.
+/// How an HTTP attempt ended, as the client's retry decision classified it.
 enum class attempt_outcome : std::uint8_t {
     succeeded,
     /// The call was cancelled or its deadline passed during the attempt.
     stopped,
-    /// A reused keep-alive connection failed before any response byte (closed while idle).
+    /// A reused keep-alive connection failed before a single response byte: the server closed
+    /// it while idle and never saw the request.
     stale_connection,
-    /// A failure another try may pass (connection failures, 408, 500, 502, 503, 504).
+    /// Connection failures, resets, truncated answers, HTTP 408, 500, 502, 503, 504: another
+    /// try may pass.
     transient,
     /// HTTP 429 that is not about billing: the server's rate limit.
     throttled,
-    /// The server found the request too large (413, or a 400 saying so).
+    /// HTTP 413, or a 400 whose message says the input is too long or the batch too large (the
+    /// server counted more tokens than the client did, or a proxy limits bodies): the same
+    /// request fails again, a smaller one may pass.
     too_large,
-    /// Anything else (other 4xx, billing, TLS failures, malformed answers).
+    /// Anything else (other 4xx, billing, TLS failures, malformed answers, timeouts: an attempt
+    /// that timed out may have reached the server, and the call's deadline bounds it anyway).
     permanent,
 };
 
@@ -251,8 +256,9 @@ struct cache_lookup_event {
 
 /// Receives the events of every call of the clients it is given to
 /// (`client_options::observer`). Each function runs on the client's strand, in the order the
-/// steps happen, and must not block: a slow observer slows every call of the client. It may not
-/// call back into the client synchronously (post instead). An observer shared by clients that
+/// steps happen, and must neither block (a slow observer slows every call of the client) nor
+/// throw (the client does not expect it to: a call could be left without completion). It may
+/// not call back into the client synchronously (post instead). An observer shared by clients that
 /// run on different threads must be thread-safe. The defaults do nothing.
 ///
 /// Lifetime: the client holds it by `std::shared_ptr`, as long as the client's shared state

@@ -22,18 +22,6 @@ using clock = std::chrono::steady_clock;
 
 namespace {
 
-attempt_outcome to_outcome(attempt_class cls) noexcept {
-    // One list in two names: the public one for observers, the internal one for decisions.
-    static_assert(int(attempt_class::succeeded) == int(attempt_outcome::succeeded) &&
-                  int(attempt_class::stopped) == int(attempt_outcome::stopped) &&
-                  int(attempt_class::stale_connection) == int(attempt_outcome::stale_connection) &&
-                  int(attempt_class::transient) == int(attempt_outcome::transient) &&
-                  int(attempt_class::throttled) == int(attempt_outcome::throttled) &&
-                  int(attempt_class::too_large) == int(attempt_outcome::too_large) &&
-                  int(attempt_class::permanent) == int(attempt_outcome::permanent));
-    return static_cast<attempt_outcome>(cls);
-}
-
 std::chrono::microseconds micros_since(clock::time_point start) {
     return std::chrono::duration_cast<std::chrono::microseconds>(clock::now() - start);
 }
@@ -248,7 +236,7 @@ rerank_call::exchange_with_retries(call_control& control, const wire_request& wi
             co_await attempt_once(control, *buffer, wire, decoded, diag, watcher ? &seen : nullptr);
         outcome.last = classify_attempt(facts, diag);
         if (watcher) {
-            seen.outcome = to_outcome(outcome.last);
+            seen.outcome = outcome.last;
             seen.error = facts.ec;
             seen.http_status = facts.http_status;
             seen.provider_code = diag.provider_code;
@@ -281,8 +269,7 @@ rerank_call::exchange_with_retries(call_control& control, const wire_request& wi
             break;
         }
         if (watcher)
-            watcher->on_retry(
-                {observed_, seen.attempt.attempt_id, to_outcome(outcome.last), step.wait});
+            watcher->on_retry({observed_, seen.attempt.attempt_id, outcome.last, step.wait});
         if (step.what == next_step::kind::wait_then_send && !co_await sleep(control, step.wait)) {
             outcome = {stop_error(control, diag), attempt_class::stopped};
             break;

@@ -7,6 +7,7 @@
 
 #include <rerank/diagnostics.hpp>
 #include <rerank/error.hpp>
+#include <rerank/observer.hpp>
 #include <rerank/retry_policy.hpp>
 
 #include <chrono>
@@ -15,28 +16,10 @@
 
 namespace rerank::detail {
 
-/// What kind of end an attempt met. Everything that reacts to an attempt (the retry loop, the
-/// batcher's splitting, the counters) reads this, never the error code or the server's words.
-enum class attempt_class : std::uint8_t {
-    succeeded,
-    /// The call was cancelled or its deadline passed during the attempt.
-    stopped,
-    /// A reused keep-alive connection failed before a single response byte: the server closed
-    /// it while idle and never saw the request.
-    stale_connection,
-    /// Connection failures, resets, truncated answers, HTTP 408, 500, 502, 503, 504: another
-    /// try may pass.
-    transient,
-    /// HTTP 429 that is not about billing: the server's rate limit.
-    throttled,
-    /// HTTP 413, or a 400 whose message says the input is too long or the batch too large (the
-    /// server counted more tokens than we did, or a proxy limits bodies): the same request
-    /// fails again, a smaller one may pass.
-    too_large,
-    /// Anything else (other 4xx, billing, TLS failures, malformed answers, timeouts: an attempt
-    /// that timed out may have reached the server, and the call's deadline bounds it anyway).
-    permanent,
-};
+/// What kind of end an attempt met (`rerank::attempt_outcome`, public: observers see it too).
+/// Everything that reacts to an attempt (the retry loop, the batcher's splitting, the counters)
+/// reads this, never the error code or the server's words.
+using attempt_class = attempt_outcome;
 
 /// The facts of one finished attempt, as the driver saw them.
 struct attempt_facts {

@@ -1,6 +1,7 @@
 // client_options::observer against the emulator: the events of a success, of retries, of
 // throttling, of a split call and of failures, in order, counted, with their attributes.
 #include "integration/call_helpers.hpp"
+#include "integration/split_helpers.hpp"
 #include "support/emulator_fixture.hpp"
 
 #include <rerank/observer.hpp>
@@ -110,37 +111,6 @@ void check_common_attributes(const recording_observer& seen, const emulator::ser
     }
 }
 
-/// `count` documents, split by the client into sub-requests of two.
-request documents(std::size_t count) {
-    request req;
-    req.query = "which passage talks about observing?";
-    for (std::size_t i = 0; i < count; ++i)
-        req.documents.push_back("passage " + std::to_string(i) +
-                                (i % 3 == 0 ? " about observing calls" : " about the weather"));
-    return req;
-}
-
-client_options split_in_twos(const emulator::server& server) {
-    client_options opts = client_options_for(server);
-    rerank::limits two;
-    two.max_documents = 2;
-    opts.limits = two;
-    opts.max_parallel_requests = 8;
-    opts.pool.max_connections = 8;
-    return opts;
-}
-
-/// An emulator admitting 12 requests per second (720 per minute).
-struct throttling_emulator : emulator_fixture {
-    throttling_emulator()
-        : emulator_fixture(with_rate()) {}
-    static emulator::options with_rate() {
-        emulator::options o = tls_emulator_options();
-        o.requests_per_minute = 720;
-        return o;
-    }
-};
-
 const std::string overloaded_body =
     R"({"error":{"message":"Model is overloaded","type":"server_error","param":null,"code":"ModelUnavailable"},"request_id":"req-503"})";
 
@@ -238,13 +208,14 @@ BOOST_FIXTURE_TEST_CASE(retries_tell_each_attempt_and_the_reason_and_delay, emul
     });
 }
 
-BOOST_FIXTURE_TEST_CASE(throttling_tells_the_429s_their_retries_and_the_pacers_waits,
-                        throttling_emulator) {
-    run(
+BOOST_FIXTURE_TEST_CASE(throttling_tells_the_429s_their_retries_and_the_pacers_waits, io_fixture) {
+    throttling_emulator f(720); // 12 requests per second
+    auto& server = f.server;
+    f.run(
         [&]() -> net::awaitable<void> {
             observed_client o(split_in_twos(server));
-            client c(ioc.get_executor(), o.options);
-            auto out = co_await call(c, documents(60)); // 30 sub-requests
+            client c(f.ioc.get_executor(), o.options);
+            auto out = co_await call(c, split_request(60)); // 30 sub-requests
             BOOST_TEST_REQUIRE(!out.ec, out.diag.to_string());
 
             const auto& seen = *o.seen;
@@ -290,7 +261,7 @@ BOOST_FIXTURE_TEST_CASE(a_split_call_tells_every_sub_request_between_start_and_e
     run([&]() -> net::awaitable<void> {
         observed_client o(split_in_twos(server));
         client c(ioc.get_executor(), o.options);
-        auto out = co_await call(c, documents(6)); // 3 sub-requests
+        auto out = co_await call(c, split_request(6)); // 3 sub-requests
         BOOST_TEST_REQUIRE(!out.ec, out.diag.to_string());
         BOOST_TEST(out.res.requests == 3u);
 

@@ -4,6 +4,7 @@
 // rate limits are refused. (The figures of the closing note come from bench/, not from here:
 // the bounds below only say the mechanism works.)
 #include "integration/call_helpers.hpp"
+#include "integration/split_helpers.hpp"
 #include "support/emulator_fixture.hpp"
 #include "support/redis_server.hpp"
 
@@ -25,38 +26,6 @@ namespace net = boost::asio;
 namespace {
 
 using pacing_clock = std::chrono::steady_clock;
-
-/// An HTTPS emulator that admits `requests_per_minute`, enforced per second.
-struct throttling_emulator : emulator_fixture {
-    explicit throttling_emulator(double requests_per_minute)
-        : emulator_fixture(with_rate(requests_per_minute)) {}
-
-    static emulator::options with_rate(double requests_per_minute) {
-        emulator::options o = tls_emulator_options();
-        o.requests_per_minute = requests_per_minute;
-        return o;
-    }
-};
-
-/// `count` documents, split by the client into sub-requests of two: count / 2 HTTP requests.
-request split_request(std::size_t count) {
-    request req;
-    req.query = "which passage talks about pacing?";
-    for (std::size_t i = 0; i < count; ++i)
-        req.documents.push_back("passage " + std::to_string(i) +
-                                (i % 7 == 0 ? " about pacing requests" : " about something else"));
-    return req;
-}
-
-client_options split_in_twos(const emulator::server& server) {
-    client_options opts = client_options_for(server);
-    rerank::limits two;
-    two.max_documents = 2;
-    opts.limits = two;
-    opts.max_parallel_requests = 8;
-    opts.pool.max_connections = 8;
-    return opts;
-}
 
 double seconds_since(pacing_clock::time_point start) {
     return std::chrono::duration<double>(pacing_clock::now() - start).count();
