@@ -13,6 +13,13 @@ if(RERANK_INSTALL_EMULATOR AND TARGET rerank_emulator)
 else()
     install(DIRECTORY include/rerank DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} PATTERN emulator EXCLUDE)
 endif()
+# The Prometheus exporter, when built, as rerank::prometheus (its package then needs prometheus-cpp).
+set(RERANK_OPTIONAL_DEPENDENCIES "")
+if(TARGET rerank_prometheus)
+    list(APPEND installed_targets rerank_prometheus)
+    install(DIRECTORY src/prometheus/include/rerank DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
+    set(RERANK_OPTIONAL_DEPENDENCIES "find_dependency(prometheus-cpp CONFIG)")
+endif()
 install(TARGETS ${installed_targets} EXPORT rerankTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
