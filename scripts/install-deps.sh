@@ -13,6 +13,7 @@ packages=(
     libhiredis-dev     # the Redis protocol of the shared quota store (src/quota)
     redis-server       # the quota store's tests and benchmark (test/quota, bench/quota)
     clang-format
+    doxygen            # the API reference and its completeness check (the docs target)
     clang-14 libfuzzer-14-dev libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh)
 )
 
