@@ -1,5 +1,7 @@
 #include "emulator/gzip_reply.hpp"
 
+#include "text/http_tokens.hpp"
+
 #include <boost/beast/core/string.hpp>
 
 #include <zlib.h>
@@ -12,19 +14,11 @@ namespace rerank::emulator::detail {
 
 namespace {
 
-std::string_view trimmed(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
-
 // Whether the parameters of one Accept-Encoding element (";q=0.5") leave a weight above zero.
 bool weight_above_zero(std::string_view params) noexcept {
     while (!params.empty()) {
         const std::size_t semicolon = params.find(';', 1);
-        std::string_view param = trimmed(params.substr(1, semicolon - 1));
+        std::string_view param = text::trim_whitespace(params.substr(1, semicolon - 1));
         params =
             semicolon == std::string_view::npos ? std::string_view() : params.substr(semicolon);
         if (param.size() < 2 || (param[0] != 'q' && param[0] != 'Q') || param[1] != '=')
@@ -49,7 +43,7 @@ bool accepts_gzip(std::string_view accept_encoding) noexcept {
         accept_encoding = comma == std::string_view::npos ? std::string_view()
                                                           : accept_encoding.substr(comma + 1);
         const std::size_t semicolon = element.find(';');
-        const std::string_view coding = trimmed(element.substr(0, semicolon));
+        const std::string_view coding = text::trim_whitespace(element.substr(0, semicolon));
         const bool weighted =
             semicolon == std::string_view::npos || weight_above_zero(element.substr(semicolon));
         if (iequals(coding, "gzip") || iequals(coding, "x-gzip"))

@@ -1,5 +1,7 @@
 #include "http/gzip_decoder.hpp"
 
+#include "text/http_tokens.hpp"
+
 #include <boost/beast/core/string.hpp>
 
 #include <zlib.h>
@@ -12,14 +14,6 @@
 namespace rerank::detail {
 
 namespace {
-
-std::string_view trimmed(std::string_view s) noexcept {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-        s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-        s.remove_suffix(1);
-    return s;
-}
 
 // The room first made for the inflated body when its trailer's size cannot be used.
 constexpr std::size_t initial_room = 16 * 1024;
@@ -37,12 +31,12 @@ std::uint32_t declared_size(std::string_view member) noexcept {
 
 bool is_gzip_coding(std::string_view content_encoding) noexcept {
     using boost::beast::iequals;
-    const std::string_view coding = trimmed(content_encoding);
+    const std::string_view coding = text::trim_whitespace(content_encoding);
     return iequals(coding, "gzip") || iequals(coding, "x-gzip");
 }
 
 bool is_identity_coding(std::string_view content_encoding) noexcept {
-    const std::string_view coding = trimmed(content_encoding);
+    const std::string_view coding = text::trim_whitespace(content_encoding);
     return coding.empty() || boost::beast::iequals(coding, "identity");
 }
 

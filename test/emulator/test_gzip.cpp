@@ -1,32 +1,15 @@
 // The emulator's gzip: when a request accepts it, and only then.
 #include "client.hpp"
 #include "emulator/gzip_reply.hpp"
+#include "support/gzip.hpp"
 
 #include <boost/json.hpp>
 #include <boost/test/unit_test.hpp>
-
-#include <zlib.h>
 
 using namespace rerank::emulator;
 using namespace rerank::emulator::test;
 
 namespace {
-
-// The inflated `body`, or "" when it is not one whole gzip member.
-std::string gunzip(std::string_view body) {
-    z_stream z{};
-    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-        return {};
-    std::string out(1 << 20, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(body.data()));
-    z.avail_in = static_cast<uInt>(body.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    const int ret = inflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    inflateEnd(&z);
-    return ret == Z_STREAM_END && z.avail_in == 0 ? out : std::string();
-}
 
 exchange_result call(const server& s, std::optional<std::string> accept_encoding) {
     std::vector<std::string> docs;
@@ -71,7 +54,7 @@ BOOST_AUTO_TEST_CASE(answers_in_gzip_when_asked_and_only_then) {
     const exchange_result packed = call(s, std::string("gzip"));
     BOOST_TEST(packed.response[http::field::content_encoding] == "gzip");
     BOOST_TEST(packed.response.body().size() < plain.response.body().size() / 2);
-    const json::value inflated = json::parse(gunzip(packed.response.body()));
+    const json::value inflated = json::parse(rerank::test::gunzip(packed.response.body()));
     BOOST_TEST(inflated.at("results").as_array().size() == 50u);
     BOOST_TEST(call(s, std::string("gzip;q=0")).response.count(http::field::content_encoding) ==
                0u);

@@ -3,6 +3,7 @@
 
 #include <zlib.h>
 
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -25,6 +26,22 @@ inline std::string gzip(std::string_view text, int level = Z_BEST_COMPRESSION) {
     if (ret != Z_STREAM_END)
         throw std::runtime_error("deflate did not finish");
     return out;
+}
+
+/// `member` inflated, or "" when it is not one whole gzip member of at most 1 MiB.
+inline std::string gunzip(std::string_view member) {
+    z_stream z{};
+    if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+        throw std::runtime_error("inflateInit2 failed");
+    std::string out(1 << 20, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(member.data()));
+    z.avail_in = static_cast<uInt>(member.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    const int ret = inflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    inflateEnd(&z);
+    return ret == Z_STREAM_END && z.avail_in == 0 ? out : std::string();
 }
 
 /// `member` with its trailer's ISIZE (the declared inflated size) replaced by `size`.

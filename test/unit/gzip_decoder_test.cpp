@@ -63,23 +63,20 @@ BOOST_AUTO_TEST_CASE(exactly_the_limit_is_accepted_one_byte_more_is_not) {
     BOOST_TEST(over.why.find("max_response_bytes (4999 bytes)") != std::string::npos, over.why);
 }
 
-BOOST_AUTO_TEST_CASE(a_bomb_with_an_honest_trailer_stops_at_the_limit) {
+// 64 MiB in about 64 KB, its trailer honest or lying about the size: either way inflating
+// stops at the limit, the buffer never past it.
+BOOST_AUTO_TEST_CASE(a_bomb_stops_at_the_limit_whatever_its_trailer_says) {
     gzip_decoder decoder;
-    const std::string bomb = gzip(std::string(64 << 20, '\0')); // 64 MiB in about 64 KB
+    const std::string bomb = gzip(std::string(64 << 20, '\0'));
     BOOST_TEST(bomb.size() < 100000u);
-    const inflated r = run(decoder, bomb, 1 << 20);
-    BOOST_TEST((r.ec == errc::bad_response));
-    BOOST_TEST(r.why.find("max_response_bytes (1048576 bytes)") != std::string::npos, r.why);
-    BOOST_TEST(r.capacity <= (1u << 20) + 1); // the buffer never grew past the limit
-}
-
-BOOST_AUTO_TEST_CASE(a_bomb_whose_trailer_lies_stops_at_the_limit) {
-    gzip_decoder decoder;
-    const std::string lying = test::with_declared_size(gzip(std::string(64 << 20, '\0')), 100);
-    const inflated r = run(decoder, lying, 1 << 20);
-    BOOST_TEST((r.ec == errc::bad_response));
-    BOOST_TEST(r.why.find("inflates to more than max_response_bytes") != std::string::npos, r.why);
-    BOOST_TEST(r.capacity <= (1u << 20) + 1); // the buffer never grew past the limit
+    for (const std::string& input : {bomb, test::with_declared_size(bomb, 100)}) {
+        const inflated r = run(decoder, input, 1 << 20);
+        BOOST_TEST((r.ec == errc::bad_response));
+        BOOST_TEST(r.why.find("inflates to more than max_response_bytes (1048576 bytes)") !=
+                       std::string::npos,
+                   r.why);
+        BOOST_TEST(r.capacity <= (1u << 20) + 1);
+    }
 }
 
 BOOST_AUTO_TEST_CASE(truncated_corrupt_and_trailing_input_is_malformed) {
