@@ -14,6 +14,7 @@ packages=(
     prometheus-cpp-dev # the optional Prometheus exporter (src/prometheus, rerank::prometheus)
     redis-server       # the quota store's tests and benchmark (test/quota, bench/quota)
     clang-format
+    doxygen            # the API reference and its completeness check (the docs target)
     clang-14 libfuzzer-14-dev libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh)
 )
 

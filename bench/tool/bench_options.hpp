@@ -51,6 +51,9 @@ struct bench_options {
     bool json = false;
     /// `--allow-insecure-http`: `client_options::allow_insecure_http`. Default false.
     bool allow_insecure_http = false;
+    /// `--gzip` / `--no-gzip`: `client_options::accept_gzip`. Default unset (the client's
+    /// default).
+    std::optional<bool> accept_gzip;
     /// `--rpm`, `--tpm`, `--quota-redis`, `--quota-key`, `--no-adaptive`: the client's pacing,
     /// as `client_options::rate_limit` (whose defaults apply when they are not given).
     rerank::rate_limit_options rate_limit;

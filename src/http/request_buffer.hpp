@@ -14,6 +14,7 @@ struct request_head_fields {
     std::string_view api_key;    ///< sent as "Authorization: Bearer <key>" when non-empty
     std::string_view user_agent; ///< omitted when empty
     std::string_view workspace;  ///< "X-DashScope-WorkSpace", omitted when empty
+    bool accept_gzip = false;    ///< sends "Accept-Encoding: gzip"
 };
 
 /// One buffer holding `head + body`: the body is encoded after a reserved gap, then the head
