@@ -62,11 +62,14 @@ std::string_view to_string(connection_kind k) noexcept;
 struct call_context {
     /// Numbers the calls of one client from 1 (each client counts on its own).
     std::uint64_t call_id = 0;
+    /// The client's wire dialect (`client_options::dialect`).
     rerank::dialect dialect = dialect::dashscope;
     /// The model of the call (`request::model` or `client_options::model`).
     std::string_view model;
     /// The host of `client_options::base_url`, and its port.
     std::string_view server_address;
+    /// The port of `client_options::base_url` (443 when it names none); 0 when the URL is
+    /// unusable.
     std::uint16_t server_port = 0;
 
     /// gen_ai.system ("dashscope"), gen_ai.operation.name ("rerank"), gen_ai.request.model,
@@ -85,6 +88,7 @@ struct call_context {
 
 /// A call began (before validation and planning).
 struct call_start_event {
+    /// The call.
     call_context call;
     /// `request::documents.size()`.
     std::size_t documents = 0;
@@ -99,7 +103,9 @@ struct call_start_event {
 
 /// A call completed (just before its handler is invoked).
 struct call_end_event {
+    /// The call.
     call_context call;
+    /// `request::documents.size()`.
     std::size_t documents = 0;
     /// HTTP requests the call's documents were sent in (`response::requests`); 0 on failure.
     std::size_t sub_requests = 0;
@@ -127,6 +133,7 @@ struct call_end_event {
 
 /// What the start and end of one HTTP attempt share.
 struct attempt_context {
+    /// The call the attempt belongs to.
     call_context call;
     /// Numbers the attempts of one client from 1: pairs an attempt's start with its end
     /// (the sub-requests of a split call run at the same time).
@@ -153,8 +160,10 @@ struct attempt_context {
 
 /// An HTTP attempt began (it then waits for a connection, opens one or reuses one).
 struct attempt_start_event {
+    /// The attempt.
     attempt_context attempt;
 
+    /// The attempt's attributes (see `attempt_context::for_each_attribute`).
     template <class F>
     void for_each_attribute(F&& f) const {
         attempt.for_each_attribute(f);
@@ -164,7 +173,9 @@ struct attempt_start_event {
 /// An HTTP attempt ended. The views point into the attempt's diagnostics and live only
 /// during the callback: copy what you keep.
 struct attempt_end_event {
+    /// The attempt (as its start told it).
     attempt_context attempt;
+    /// How it ended, as the retry decision classified it.
     attempt_outcome outcome = attempt_outcome::succeeded;
     /// Empty when it succeeded; otherwise its error (an `errc`).
     error_code error;
@@ -176,6 +187,7 @@ struct attempt_end_event {
     std::string_view request_id;
     /// Size of the response body, in bytes (0 when none arrived).
     std::size_t bytes_in = 0;
+    /// The connection it used: new, resumed or reused; none when it had none.
     connection_kind connection = connection_kind::none;
     /// From the attempt's start (including the wait for a connection) to its end.
     std::chrono::microseconds latency{0};
@@ -204,6 +216,7 @@ struct attempt_end_event {
 
 /// An HTTP request will be sent again after `delay` (0: at once).
 struct retry_event {
+    /// The call.
     call_context call;
     /// The attempt that failed (its `attempt_id`).
     std::uint64_t attempt_id = 0;
@@ -226,7 +239,9 @@ struct retry_event {
 /// The pacer made an HTTP request wait (1 ms or more) for an in-flight place or its slot under
 /// the rate limit (`client_options::rate_limit`, or the rate the server's 429s showed).
 struct throttle_wait_event {
+    /// The call.
     call_context call;
+    /// How long the request waited before it was sent.
     std::chrono::microseconds waited{0};
 
     /// The call's attributes and rerank.throttle.wait_ms (a number).
@@ -240,9 +255,11 @@ struct throttle_wait_event {
 /// A lookup of a call's documents in the score cache (declared for the cache to come: no
 /// client sends it yet).
 struct cache_lookup_event {
+    /// The call.
     call_context call;
-    /// Documents found and documents missing.
+    /// Documents whose scores were found in the cache.
     std::size_t hits = 0;
+    /// Documents not found (sent to the server).
     std::size_t misses = 0;
 
     /// The call's attributes, rerank.cache.hits, rerank.cache.misses.
@@ -292,12 +309,19 @@ class observer {
 public:
     virtual ~observer() = default;
 
+    /// A call began, before validation and planning.
     virtual void on_call_start(const call_start_event&) {}
+    /// A call completed, just before its completion handler is invoked.
     virtual void on_call_end(const call_end_event&) {}
+    /// An HTTP attempt began (it then waits for, opens or reuses a connection).
     virtual void on_attempt_start(const attempt_start_event&) {}
+    /// An HTTP attempt ended (the event's views live during the callback only).
     virtual void on_attempt_end(const attempt_end_event&) {}
+    /// A request will be sent again.
     virtual void on_retry(const retry_event&) {}
+    /// The pacer made a request wait 1 ms or more before it was sent.
     virtual void on_throttle_wait(const throttle_wait_event&) {}
+    /// The score cache was consulted (not sent yet: the cache is to come).
     virtual void on_cache_lookup(const cache_lookup_event&) {}
 };
 
