@@ -4,6 +4,7 @@
 #include <rerank/dialect.hpp>
 #include <rerank/limits.hpp>
 #include <rerank/pool_options.hpp>
+#include <rerank/proxy_options.hpp>
 #include <rerank/rate_limit_options.hpp>
 #include <rerank/retry_policy.hpp>
 #include <rerank/tls_options.hpp>
@@ -58,6 +59,9 @@ struct client_options {
     /// `pool.max_connections`). Default 8.
     std::size_t max_parallel_requests = 8;
     rerank::tls_options tls;
+    /// HTTP proxy. Default: from the environment (`https_proxy`, `no_proxy`...; see
+    /// `proxy_options`), read when the client is constructed.
+    rerank::proxy_options proxy;
     rerank::pool_options pool;
     rerank::retry_policy retry;
     /// Pacing to the account's quota. Default: no configured limits, adaptive.

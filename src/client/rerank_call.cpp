@@ -174,11 +174,14 @@ rerank_call::exchange_with_retries(call_control& control, const wire_request& wi
                                    std::uint64_t tokens, decoded_response& decoded,
                                    diagnostics& diag) {
     auto buffer = client_->take_request_buffer();
-    const request_head_fields head{client_->request_target, client_->target.host_header,
-                                   client_->options.api_key, client_->options.user_agent,
+    const request_head_fields head{client_->request_target,
+                                   client_->target.host_header,
+                                   client_->options.api_key,
+                                   client_->options.user_agent,
                                    client_->options.dialect == dialect::dashscope_native
                                        ? std::string_view(client_->options.workspace)
-                                       : std::string_view()};
+                                       : std::string_view(),
+                                   client_->proxy_authorization};
     append_request(client_->options.dialect, wire, buffer->start_body(head));
     buffer->finish(head);
 
