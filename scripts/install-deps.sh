@@ -12,6 +12,7 @@ packages=(
     wrk                # the benchmark floor
     libhiredis-dev     # the Redis protocol of the shared quota store (src/quota)
     redis-server       # the quota store's tests and benchmark (test/quota, bench/quota)
+    tinyproxy          # the HTTP proxy of the proxy tests (test/pool/proxy_test.cpp)
     clang-format
     clang-14 libfuzzer-14-dev libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh)
 )

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <rerank/dialect.hpp>
+#include <rerank/proxy_options.hpp>
 #include <rerank/rate_limit_options.hpp>
 
 #include <cstddef>
@@ -51,6 +52,8 @@ struct bench_options {
     bool json = false;
     /// `--allow-insecure-http`: `client_options::allow_insecure_http`. Default false.
     bool allow_insecure_http = false;
+    /// `--proxy URL` / `--no-proxy`: `client_options::proxy`. Default: from the environment.
+    rerank::proxy_options proxy;
     /// `--rpm`, `--tpm`, `--quota-redis`, `--quota-key`, `--no-adaptive`: the client's pacing,
     /// as `client_options::rate_limit` (whose defaults apply when they are not given).
     rerank::rate_limit_options rate_limit;
