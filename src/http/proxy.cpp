@@ -1,5 +1,7 @@
 #include "http/proxy.hpp"
 
+#include "http/url_authority.hpp"
+
 #include "text/printable.hpp"
 
 #include <boost/url/parse.hpp>
@@ -96,30 +98,9 @@ error_code parse_proxy_url(std::string_view url, proxy_route& out, diagnostics& 
         return refuse_proxy_url(diag, url, "a proxy URL has no path");
 
     proxy_route route;
-    switch (u.host_type()) {
-    case boost::urls::host_type::name:
-    case boost::urls::host_type::ipv4:
-        route.host = u.encoded_host();
-        break;
-    case boost::urls::host_type::ipv6:
-        route.host = u.host_address();
-        break;
-    default:
-        return refuse_proxy_url(diag, url, "no usable host");
-    }
-    if (route.host.empty())
-        return refuse_proxy_url(diag, url, "no host");
-    if (u.has_port()) {
-        const std::string_view digits = u.port();
-        if (digits.empty() || digits.size() > 5 ||
-            !std::all_of(digits.begin(), digits.end(),
-                         [](char c) { return c >= '0' && c <= '9'; }) ||
-            std::stoul(std::string(digits)) > 65535 || u.port_number() == 0)
-            return refuse_proxy_url(diag, url, "invalid port");
-        route.port = std::to_string(u.port_number());
-    } else {
-        route.port = "80";
-    }
+    if (const std::string_view wrong = read_host_and_port(u, "80", route.host, route.port);
+        !wrong.empty())
+        return refuse_proxy_url(diag, url, wrong);
     if (u.has_userinfo()) {
         std::string credentials = u.user();
         credentials += ':';

@@ -28,6 +28,17 @@ client_options through(const emulator::server& server, const std::string& proxy_
     return opts;
 }
 
+// One attempt through `proxy_url`, expected to fail to connect: its diagnostics.
+net::awaitable<diagnostics> failed_attempt(net::io_context& ioc, const emulator::server& server,
+                                           const std::string& proxy_url) {
+    client_options opts = through(server, proxy_url);
+    opts.retry.max_attempts = 1;
+    client c(ioc.get_executor(), opts);
+    auto out = co_await call(c, sample_request());
+    BOOST_TEST((out.ec == errc::connection_failed), out.ec.message());
+    co_return out.diag;
+}
+
 bool mentions(const diagnostics& diag, const std::string& text) {
     return diag.to_string().find(text) != std::string::npos;
 }
@@ -195,16 +206,13 @@ BOOST_AUTO_TEST_CASE(proxy_auth_is_accepted_and_a_refusal_names_the_status_not_t
         auto out = co_await call(good, sample_request());
         BOOST_TEST(!out.ec, out.diag.to_string());
 
-        client_options opts = through(f.server, proxy.url("alice", "wr0ng-pass"));
-        opts.retry.max_attempts = 1;
-        client bad(f.ioc.get_executor(), opts);
-        out = co_await call(bad, sample_request());
-        BOOST_TEST((out.ec == errc::connection_failed), out.ec.message());
+        const diagnostics diag =
+            co_await failed_attempt(f.ioc, f.server, proxy.url("alice", "wr0ng-pass"));
         // tinyproxy answers a CONNECT with bad credentials 401 (other requests: 407).
-        BOOST_TEST(mentions(out.diag, "HTTP 401"), out.diag.to_string());
-        BOOST_TEST(mentions(out.diag, "proxy http://***@127.0.0.1:"), out.diag.to_string());
-        BOOST_TEST(!mentions(out.diag, "wr0ng"), out.diag.to_string());
-        BOOST_TEST(!mentions(out.diag, "alice"), out.diag.to_string());
+        BOOST_TEST(mentions(diag, "HTTP 401"), diag.to_string());
+        BOOST_TEST(mentions(diag, "proxy http://***@127.0.0.1:"), diag.to_string());
+        BOOST_TEST(!mentions(diag, "wr0ng"), diag.to_string());
+        BOOST_TEST(!mentions(diag, "alice"), diag.to_string());
     });
     BOOST_TEST(f.server.stats().requests == 1u);
 }
@@ -213,14 +221,10 @@ BOOST_AUTO_TEST_CASE(a_connect_the_proxy_forbids_is_a_connection_failure_naming_
     emulator_fixture f;
     tinyproxy_harness proxy({static_cast<unsigned short>(f.server.port() == 1 ? 2 : 1), {}, {}});
     f.run([&]() -> net::awaitable<void> {
-        client_options opts = through(f.server, proxy.url());
-        opts.retry.max_attempts = 1;
-        client c(f.ioc.get_executor(), opts);
-        auto out = co_await call(c, sample_request());
-        BOOST_TEST((out.ec == errc::connection_failed), out.ec.message());
-        BOOST_TEST(mentions(out.diag, "refused CONNECT to 127.0.0.1:" +
-                                          std::to_string(f.server.port()) + ": HTTP 403"),
-                   out.diag.to_string());
+        const diagnostics diag = co_await failed_attempt(f.ioc, f.server, proxy.url());
+        BOOST_TEST(mentions(diag, "refused CONNECT to 127.0.0.1:" +
+                                      std::to_string(f.server.port()) + ": HTTP 403"),
+                   diag.to_string());
     });
     BOOST_TEST(f.server.stats().requests == 0u);
 }
@@ -238,13 +242,8 @@ BOOST_AUTO_TEST_CASE(refusals_and_closes_are_connection_failures_naming_what_the
     for (const auto& [answer, expected] : cases) {
         scripted_proxy proxy(f.ioc, f.server.port(), 0ms, answer);
         f.run([&]() -> net::awaitable<void> {
-            client_options opts = through(f.server, proxy.url());
-            opts.retry.max_attempts = 1;
-            client c(f.ioc.get_executor(), opts);
-            auto out = co_await call(c, sample_request());
-            BOOST_TEST((out.ec == errc::connection_failed), out.ec.message());
-            BOOST_TEST(mentions(out.diag, expected), out.diag.to_string()
-                                                         << " / " << out.diag.attempt_history);
+            const diagnostics diag = co_await failed_attempt(f.ioc, f.server, proxy.url());
+            BOOST_TEST(mentions(diag, expected), diag.to_string());
             proxy.stop();
         });
         f.ioc.restart();
