@@ -65,12 +65,15 @@ private:
 };
 
 // A proxy of the test's own. With an `answer`, it reads each CONNECT, sends the answer as it is
-// and closes (an empty answer: closes without one). Otherwise it answers 200 and relays to
-// the origin port; in the first tunnel, the first piece of the server's bytes arriving
-// `cut_after` or more after the tunnel opened (the response, which the emulator delays) is
+// and closes (an empty answer: closes without one; `stall`: never answers). Otherwise it answers
+// 200 and relays to the origin port; in the first tunnel, the first piece of the server's bytes
+// arriving `cut_after` or more after the tunnel opened (the response, which the emulator delays) is
 // relayed half, then both sides are closed.
 class scripted_proxy {
 public:
+    /// An `answer` that makes it never answer, waiting for the client to close.
+    static constexpr const char* stall = "(stall)";
+
     scripted_proxy(net::io_context& ioc, unsigned short origin_port,
                    std::chrono::milliseconds cut_after,
                    std::optional<std::string> answer = std::nullopt)
@@ -105,6 +108,11 @@ private:
         std::string head;
         auto [ec, n] = co_await net::async_read_until(client, net::dynamic_buffer(head), "\r\n\r\n",
                                                       as_tuple(use_awaitable));
+        if (answer_ == stall) {
+            char byte;
+            co_await client.async_read_some(net::buffer(&byte, 1), as_tuple(use_awaitable));
+            co_return; // the client gave up
+        }
         if (answer_) {
             if (!ec)
                 co_await net::async_write(client, net::buffer(*answer_), as_tuple(use_awaitable));
@@ -249,6 +257,31 @@ BOOST_AUTO_TEST_CASE(refusals_and_closes_are_connection_failures_naming_what_the
         f.ioc.restart();
     }
     BOOST_TEST(f.server.stats().requests == 0u);
+}
+
+BOOST_AUTO_TEST_CASE(a_proxy_that_never_answers_connect_is_bounded_by_connect_timeout) {
+    emulator_fixture f;
+    scripted_proxy proxy(f.ioc, f.server.port(), 0ms, scripted_proxy::stall);
+    f.run([&]() -> net::awaitable<void> {
+        client_options opts = through(f.server, proxy.url());
+        opts.pool.connect_timeout = 200ms;
+        opts.retry.max_attempts = 1;
+        client c(f.ioc.get_executor(), opts);
+        const auto start = steady::now();
+        auto out = co_await call(c, sample_request());
+        BOOST_TEST((out.ec == errc::timeout), out.ec.message());
+        BOOST_TEST(mentions(out.diag, "CONNECT through proxy http://127.0.0.1:"),
+                   out.diag.to_string());
+        BOOST_TEST(since(start) < 2s);
+        // The call's deadline stops it too.
+        opts.pool.connect_timeout = 10s;
+        opts.timeout = 300ms;
+        client d(f.ioc.get_executor(), opts);
+        out = co_await call(d, sample_request());
+        BOOST_TEST((out.ec == errc::timeout), out.ec.message());
+        BOOST_TEST(since(start) < 3s);
+        proxy.stop();
+    });
 }
 
 BOOST_AUTO_TEST_CASE(the_environment_proxy_is_used_unless_no_proxy_names_the_host) {
