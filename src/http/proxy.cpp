@@ -228,8 +228,13 @@ std::string describe_connect_failure(const connect_reply& reply, const proxy_rou
     switch (reply.what) {
     case state::refused:
         out += " refused CONNECT to " + target + ": HTTP " + std::to_string(reply.status);
-        if (!reply.reason.empty())
-            text::append_printable(out += ' ', reply.reason);
+        if (!reply.reason.empty()) {
+            // A proxy's reason phrase may fill the whole head: a message shows its start.
+            constexpr std::size_t shown = 128;
+            text::append_printable(out += ' ', reply.reason.substr(0, shown));
+            if (reply.reason.size() > shown)
+                out += "... (" + std::to_string(reply.reason.size()) + " bytes)";
+        }
         break;
     case state::malformed:
         out += " sent a malformed answer to CONNECT to " + target;

@@ -66,7 +66,8 @@ struct connect_reply {
 connect_reply read_connect_reply(std::string_view received, std::size_t header_limit);
 
 /// "proxy http://host:port refused CONNECT to origin:443: HTTP 407 Proxy Authentication
-/// Required" (the reason escaped) and the like: what `reply` means, for a message.
+/// Required" (the reason escaped, its first 128 bytes only) and the like: what `reply` means,
+/// for a message.
 std::string describe_connect_failure(const connect_reply& reply, const proxy_route& proxy,
                                      const endpoint& origin);
 

@@ -249,6 +249,12 @@ BOOST_AUTO_TEST_CASE(failures_are_described_redacted_and_escaped) {
     BOOST_TEST(text.find("hunter2") == std::string::npos, text);
     BOOST_TEST(text.find('\x1b') == std::string::npos, text);
     BOOST_TEST(text.find("\\x1b") != std::string::npos, text);
+    // A long reason is cut, saying so.
+    const std::string long_reason = "HTTP/1.1 403 " + std::string(5000, 'r') + "\r\n\r\n";
+    const std::string cut =
+        describe_connect_failure(read_connect_reply(long_reason, 16384), p, origin("h"));
+    BOOST_TEST(cut.size() < 400u, cut);
+    BOOST_TEST(cut.find("(5000 bytes)") != std::string::npos, cut);
 }
 
 BOOST_AUTO_TEST_SUITE_END()
