@@ -19,7 +19,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 seconds=${1:-20}
 build=${RERANK_FUZZ_BUILD_DIR:-$root/build/fuzz}
-all_targets=(json_reader decode_response error_body http_exchange endpoint json_lines tokenizer batch_plan)
+all_targets=(json_reader decode_response error_body http_exchange gzip_inflate endpoint json_lines tokenizer batch_plan)
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 start=$(date +%s)
 
@@ -99,6 +99,15 @@ make_seeds() {
     } | http_seed until-close 100
     printf 'HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 302 Found\r\nLocation: https://example.invalid/\r\nContent-Length: 0\r\n\r\n' |
         http_seed two-responses 20
+    # gzip bodies: bytes 0-1 the limit in units of 16 bytes (64 KiB, or 256 bytes to fail),
+    # then the test bodies compressed, whole and with a bad end.
+    for f in "$codec"/*.json; do
+        python3 -c 'import gzip, sys; sys.stdout.buffer.write(gzip.compress(open(sys.argv[1], "rb").read(), 6))' "$f" >"$seeds/gzip.tmp"
+        seed gzip_inflate "$(basename "$f")" 16 0 <"$seeds/gzip.tmp"
+        seed gzip_inflate "small-$(basename "$f")" 0 16 <"$seeds/gzip.tmp"
+        head -c -3 "$seeds/gzip.tmp" | seed gzip_inflate "cut-$(basename "$f")" 16 0
+    done
+    rm -f "$seeds/gzip.tmp"
     for f in test/fuzz/seeds/url/*; do
         seed endpoint "$(basename "$f")" <"$f"
     done

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds everything and runs every test: the Release build with warnings as errors (unit,
+# Builds everything and runs every test: the Release build with warnings as errors, the API
+# reference (Doxygen, warnings as errors), then the tests (unit,
 # codec, tokenizer, batch, emulator, client integration, pool, nginx, CLI, examples, consumer
 # tests), then the pool, retry and cancellation tests under ASan+UBSan and TSan
 # (scripts/run-sanitizers.sh), then each fuzz target of test/fuzz briefly (scripts/fuzz.sh).
@@ -18,6 +19,8 @@ scripts/install-deps.sh
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DRERANK_WARNINGS_AS_ERRORS=ON >/dev/null
 cmake --build "$build" -j "${JOBS:-$(nproc)}"
 echo "== built in $(($(date +%s) - start)) s"
+# The API reference: every public symbol documented, Doxygen warnings as errors (a few seconds).
+cmake --build "$build" --target docs
 # Tests must clean up after themselves: they run with $TMPDIR a fresh directory that has to be
 # empty afterwards. with_fresh_tmpdir WHAT COMMAND...
 with_fresh_tmpdir() {

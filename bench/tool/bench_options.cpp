@@ -18,6 +18,8 @@ percentiles and the client's own CPU per request.
   --api-key-env NAME      environment variable holding the API key (default DASHSCOPE_API_KEY)
   --allow-insecure-http   allow an http:// base URL to a host other than this machine while an
                           API key is set (the key crosses the network in clear text)
+  --gzip, --no-gzip       ask for gzip responses (Accept-Encoding: gzip), or do not
+                          (default: the client's default, client_options::accept_gzip)
   --proxy URL             through the HTTP proxy http://[user:pass@]host:port (default: the
                           environment's https_proxy/http_proxy/no_proxy)
   --no-proxy              direct, whatever the environment says
@@ -118,6 +120,10 @@ bool parse_one(cursor& c, bench_options& o, bool& help) {
     }
     if (n == "--json" || n == "--allow-insecure-http") {
         (n == "--json" ? o.json : o.allow_insecure_http) = true;
+        return true;
+    }
+    if (n == "--gzip" || n == "--no-gzip") {
+        o.accept_gzip = n == "--gzip";
         return true;
     }
     if (n == "--no-adaptive") {

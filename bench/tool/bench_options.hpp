@@ -52,6 +52,9 @@ struct bench_options {
     bool json = false;
     /// `--allow-insecure-http`: `client_options::allow_insecure_http`. Default false.
     bool allow_insecure_http = false;
+    /// `--gzip` / `--no-gzip`: `client_options::accept_gzip`. Default unset (the client's
+    /// default).
+    std::optional<bool> accept_gzip;
     /// `--proxy URL` / `--no-proxy`: `client_options::proxy`. Default: from the environment.
     rerank::proxy_options proxy;
     /// `--rpm`, `--tpm`, `--quota-redis`, `--quota-key`, `--no-adaptive`: the client's pacing,

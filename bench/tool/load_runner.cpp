@@ -36,6 +36,8 @@ rerank::client_options client_options_for(const bench_options& o) {
     c.tls.ca_file = o.ca_file;
     c.api_key = rerank::api_key_from_environment(o.api_key_env.c_str());
     c.allow_insecure_http = o.allow_insecure_http;
+    if (o.accept_gzip)
+        c.accept_gzip = *o.accept_gzip;
     c.proxy = o.proxy;
     c.pool.max_connections = o.connections;
     c.retry.max_attempts = 1;

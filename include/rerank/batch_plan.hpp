@@ -43,9 +43,10 @@ token_counter qwen3_token_counter();
 
 /// A contiguous range of the caller's documents: `request::documents[first, first + count)`.
 struct batch {
-    std::size_t first = 0;
-    std::size_t count = 0;
+    std::size_t first = 0; ///< index of the first document in `request::documents`
+    std::size_t count = 0; ///< how many documents follow from `first`
 
+    /// Equal when both ranges are the same.
     friend bool operator==(const batch&, const batch&) = default;
 };
 

@@ -33,7 +33,9 @@ class client_impl;
 /// promptly with `errc::cancelled`; it is safe to destroy it while calls are pending.
 class client {
 public:
+    /// The type of the executor the client is created on (`get_executor()`).
     using executor_type = boost::asio::any_io_executor;
+    /// What `async_rerank` completes with.
     using handler_signature = void(error_code, response);
 
     /// Creates a client. Nothing is connected until the first call. Invalid options (a base URL
@@ -44,10 +46,16 @@ public:
     ~client();
     client(const client&) = delete;
     client& operator=(const client&) = delete;
-    client(client&&) noexcept;
-    client& operator=(client&&) noexcept;
+    /// Takes over `other`'s connections and calls in flight; `other` may then only be
+    /// destroyed or assigned to.
+    client(client&& other) noexcept;
+    /// Cancels this client's calls in flight (as the destructor does) and takes over `other`'s
+    /// connections and calls.
+    client& operator=(client&& other) noexcept;
 
+    /// The executor given at construction.
     executor_type get_executor() const noexcept;
+    /// The options given at construction.
     const client_options& options() const noexcept;
 
     /// Ranks `req.documents` by relevance to `req.query`.

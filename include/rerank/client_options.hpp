@@ -48,9 +48,20 @@ struct client_options {
     /// Deadline of a whole call (waiting for a connection, connecting, every attempt and
     /// every backoff). `request::timeout` overrides it per call. Default 60 s.
     std::chrono::milliseconds timeout = std::chrono::seconds(60);
-    /// Largest response body accepted, in bytes; a larger one fails with `bad_response`.
+    /// Largest response body accepted, in bytes; a larger one fails with `bad_response`. A
+    /// gzip-encoded body is bounded twice: as received and once inflated (a body that would
+    /// inflate to more fails with `bad_response` naming this limit, without inflating further).
     /// Default 32 MiB.
     std::size_t max_response_bytes = 32u << 20;
+    /// Whether requests carry `Accept-Encoding: gzip`, letting the server compress responses
+    /// (about 4x smaller for rankings that echo document text), inflated by the client.
+    /// A response in gzip is decoded whatever this says; any other `Content-Encoding` but
+    /// `identity` fails with `bad_response`, as does malformed or truncated gzip.
+    /// Default false: inflating costs the client about 200 µs of CPU per 57 KB response (100
+    /// documents of 500 bytes, 12 KB in gzip), 60 % more CPU per request, to save 45 KB of
+    /// transfer, which is worth more than that only on links slower than about 1 Gbit/s
+    /// (3.6 ms at 100 Mbit/s). Turn it on for calls over the internet or metered links.
+    bool accept_gzip = false;
     /// Limits every HTTP request is kept under; a call over them is split into sub-requests
     /// that run concurrently and are merged by score. Default (unset):
     /// `limits::for_model(model)` (500 documents, 120,000 tokens per request for qwen3-rerank).
@@ -58,11 +69,14 @@ struct client_options {
     /// Sub-requests of one split call in flight at once (also bounded by
     /// `pool.max_connections`). Default 8.
     std::size_t max_parallel_requests = 8;
+    /// TLS: trust store, CA file, protocol versions, session resumption. See `tls_options`.
     rerank::tls_options tls;
     /// HTTP proxy. Default: from the environment (`https_proxy`, `no_proxy`...; see
     /// `proxy_options`), read when the client is constructed.
     rerank::proxy_options proxy;
+    /// The connection pool: size and timeouts. See `pool_options`.
     rerank::pool_options pool;
+    /// Retries, backoff and the retry budget. See `retry_policy`.
     rerank::retry_policy retry;
     /// Pacing to the account's quota. Default: no configured limits, adaptive.
     rerank::rate_limit_options rate_limit;

@@ -14,7 +14,9 @@ namespace rerank {
 /// `what()` names the error class, HTTP status, provider code and request id.
 class error_with_diagnostics : public boost::system::system_error {
 public:
+    /// The error `ec` of a call and what its `diag` says about it.
     error_with_diagnostics(error_code ec, diagnostics diag);
+    /// The call's diagnostics, as the server and the client described the failure.
     const rerank::diagnostics& diagnostics() const noexcept { return diag_; }
     /// "rate_limited: rate limited by the server; retry later (HTTP 429, code Throttling,
     /// request id ...: Requests rate limit exceeded)". One line, safe to print: the diagnostics

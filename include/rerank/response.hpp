@@ -20,6 +20,7 @@ struct result {
     /// while that string lives unchanged). Never taken from the server's echo.
     std::string_view document;
 
+    /// Equal when index, score and document view are.
     friend bool operator==(const result&, const result&) = default;
 };
 
@@ -41,6 +42,7 @@ struct response {
     std::string model;
     /// Ordered by `relevance_score` descending, then `index` ascending; at most `top_n`.
     std::vector<result> results;
+    /// What the call cost, summed over its HTTP requests.
     rerank::usage usage;
     /// How many HTTP requests made up the call (more than 1 when the batcher split it).
     std::size_t requests = 0;

@@ -20,6 +20,7 @@ struct retry_policy {
     /// `budget_refill`; retries happen only while more than half the budget remains.
     /// Default 10 tokens, refill 0.1.
     double budget_tokens = 10;
+    /// Tokens each success earns back (see `budget_tokens`). Default 0.1.
     double budget_refill = 0.1;
 };
 

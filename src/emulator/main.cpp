@@ -36,6 +36,7 @@ options:
                             BM25 over the request's documents (default), or each document
                             scored on its own (scores compare across requests)
   --threads N               server threads (default 1)
+  --no-gzip                 never compress answers (default: gzip when a request accepts it)
   --idle-close-after MS     close a keep-alive connection idle this long (default: never)
   --close-after-responses N close each connection after N responses (default: no limit)
   --rpm N                   the account's requests per minute, enforced per second as
@@ -135,6 +136,8 @@ command_line parse(int argc, char** argv) {
             opts.count_tokens = rerank::emulator::approximate_token_count;
         } else if (arg == "--max-documents") {
             opts.max_documents = number(arg, value(), static_cast<unsigned long long>(-1));
+        } else if (arg == "--no-gzip") {
+            opts.compress_responses = false;
         } else if (arg == "--threads") {
             opts.threads = static_cast<unsigned>(number(arg, value(), 256));
         } else if (arg == "--idle-close-after") {

@@ -4,6 +4,7 @@
 #include "emulator/connection_io.hpp"
 #include "emulator/errors.hpp"
 #include "emulator/evaluate.hpp"
+#include "emulator/gzip_reply.hpp"
 #include "emulator/request_id.hpp"
 #include "emulator/routes.hpp"
 #include "emulator/wire.hpp"
@@ -114,6 +115,10 @@ private:
         }
         const fault f = state_->faults.next(info);
 
+        const std::optional<std::string_view> accept_encoding =
+            find_header(headers, "Accept-Encoding");
+        const bool gzip =
+            opts_.compress_responses && accept_encoding && accepts_gzip(*accept_encoding);
         if (f.what != fault::kind::none || f.delay_before.count() > 0)
             state_->stats.fault_applied();
         state_->stats.request_received(path_of(target),
@@ -143,6 +148,8 @@ private:
         reply r = reply_for(f, ev, request_id);
         if (refusal)
             add_retry_after(r, *refusal);
+        if (gzip)
+            gzip_reply(r); // before any fault cuts or drips it, as a server's gzip would be
         if (f.what == fault::kind::reset_mid_body || f.what == fault::kind::truncated_body) {
             co_await send_partial(r, f);
             co_return false;

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <memory>
 #include <string_view>
+#include <utility>
 
 namespace rerank::detail {
 
@@ -19,6 +20,7 @@ public:
     operator std::string_view() const noexcept { return view(); }
     std::size_t size() const noexcept { return size_; }
     bool empty() const noexcept { return size_ == 0; }
+    std::size_t capacity() const noexcept { return capacity_; }
 
     void clear() noexcept { size_ = 0; }
 
@@ -45,6 +47,13 @@ public:
     }
 
     void shrink_to(std::size_t size) noexcept { size_ = std::min(size, size_); }
+
+    /// Exchanges contents and capacities (an inflated body takes the place of the compressed one).
+    void swap(body_buffer& other) noexcept {
+        std::swap(data_, other.data_);
+        std::swap(size_, other.size_);
+        std::swap(capacity_, other.capacity_);
+    }
 
 private:
     std::unique_ptr<char[]> data_;

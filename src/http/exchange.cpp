@@ -1,6 +1,7 @@
 #include "http/exchange.hpp"
 
 #include "http/io_error.hpp"
+#include "text/printable.hpp"
 
 #include <boost/beast/http/error.hpp>
 
@@ -219,7 +220,29 @@ http_exchange::action http_exchange::fail(error_code ec) {
 }
 
 http_exchange::action http_exchange::finish() {
+    if (!is_identity_coding(message_.content_encoding))
+        return decode_body();
     stage_ = stage::finished;
+    return action{};
+}
+
+http_exchange::action http_exchange::decode_body() {
+    stage_ = stage::finished; // the body is complete: nothing is missing from it
+    if (!is_gzip_coding(message_.content_encoding)) {
+        // The client asks for gzip or nothing; a coding it cannot undo is never passed on
+        // as if it were the JSON it stands for.
+        diag_->client_message = "response Content-Encoding \"" +
+                                text::printable(message_.content_encoding) +
+                                "\", which the client does not decode (only gzip)";
+        return fail(errc::bad_response);
+    }
+    if (message_.body.empty())
+        return action{}; // nothing was encoded (a body-less answer with the field set)
+    const error_code ec =
+        gzip_.inflate(message_.body, limits_.body_limit, inflated_, diag_->client_message);
+    if (ec)
+        return fail(ec);
+    message_.body.swap(inflated_);
     return action{};
 }
 

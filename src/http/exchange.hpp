@@ -1,6 +1,7 @@
 // One HTTP/1.1 request and its response on a keep-alive connection, apart from any I/O.
 #pragma once
 
+#include "http/gzip_decoder.hpp"
 #include "http/response_parser.hpp"
 
 #include <rerank/diagnostics.hpp>
@@ -18,7 +19,8 @@ namespace rerank::detail {
 
 /// What one exchange may be made to hold or read: every limit a peer could otherwise push.
 struct exchange_limits {
-    /// Largest response body, in bytes (`client_options::max_response_bytes`).
+    /// Largest response body, in bytes (`client_options::max_response_bytes`): as received, and
+    /// again once inflated when it came gzip-encoded.
     std::size_t body_limit = 0;
     /// Largest response head (status line and header fields), in bytes, of each message; also
     /// the largest trailer section.
@@ -109,6 +111,9 @@ private:
     action fail(error_code ec);
     action fail_io(const error_code& io);
     action finish();
+    /// Undoes the response's `Content-Encoding` in place: gzip is inflated (bounded by
+    /// `body_limit`), anything else but identity is refused.
+    action decode_body();
 
     stage stage_ = stage::idle;
     exchange_limits limits_;
@@ -127,6 +132,10 @@ private:
     // A Content-Length body read in place: where the next bytes go and how many are missing.
     char* body_at_ = nullptr;
     std::size_t body_missing_ = 0;
+    // A gzip body's inflate state and the buffer it inflates into (which then trades places
+    // with the message's body): both kept for every exchange of the connection.
+    gzip_decoder gzip_;
+    body_buffer inflated_;
 };
 
 } // namespace rerank::detail

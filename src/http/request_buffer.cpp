@@ -29,6 +29,8 @@ void request_buffer::write_head(std::string& out, const request_head_fields& f) 
         out.append("Proxy-Authorization: ").append(f.proxy_authorization).append("\r\n");
     if (!f.user_agent.empty())
         out.append("User-Agent: ").append(f.user_agent).append("\r\n");
+    if (f.accept_gzip)
+        out.append("Accept-Encoding: gzip\r\n");
     char digits[24];
     auto [end, ec] = std::to_chars(digits, digits + sizeof digits, data_.size() - gap_);
     (void)ec;

@@ -15,6 +15,7 @@ struct request_head_fields {
     std::string_view api_key;    ///< sent as "Authorization: Bearer <key>" when non-empty
     std::string_view user_agent; ///< omitted when empty
     std::string_view workspace;  ///< "X-DashScope-WorkSpace", omitted when empty
+    bool accept_gzip = false;    ///< sends "Accept-Encoding: gzip"
     /// "Proxy-Authorization" (plain http through a proxy that wants credentials), omitted when
     /// empty
     std::string_view proxy_authorization = {};

@@ -13,6 +13,11 @@ void response_parser::on_field_impl(field name, sv name_string, sv value, error_
     case field::location:
         msg_.location.assign(value.data(), value.size());
         return;
+    case field::content_encoding:
+        if (!msg_.content_encoding.empty())
+            msg_.content_encoding += ", ";
+        msg_.content_encoding.append(value.data(), value.size());
+        return;
     default:
         break;
     }

@@ -20,6 +20,8 @@ struct response_message {
     std::string retry_after_ms; ///< `retry-after-ms`
     std::string location;       ///< `Location` of a 3xx
     std::string request_id;     ///< `x-request-id` / `x-dashscope-request-id` / `req-id`
+    /// `Content-Encoding`, every field of it joined by ", " (so a stacked coding shows)
+    std::string content_encoding;
     bool keep_alive = false;
     /// Header (and trailer) fields seen, for the exchange's limit.
     std::size_t fields = 0;
@@ -31,6 +33,7 @@ struct response_message {
         retry_after_ms.clear();
         location.clear();
         request_id.clear();
+        content_encoding.clear();
         keep_alive = false;
         fields = 0;
     }

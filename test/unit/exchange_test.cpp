@@ -1,10 +1,12 @@
 // The HTTP exchange machine without sockets: responses fed in every split, every ending.
 #include "http/exchange.hpp"
+#include "support/gzip.hpp"
 
 #include <boost/asio/ssl/error.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
@@ -395,6 +397,69 @@ BOOST_AUTO_TEST_CASE(one_machine_serves_exchange_after_exchange) {
     BOOST_TEST_REQUIRE(
         (s.run("HTTP/1.1 503 Busy\r\nContent-Length: 0\r\n\r\n", 4096).what == action_kind::done));
     BOOST_TEST(s.exchange.message().status == 503u);
+}
+
+// A gzip body is inflated in place, however it was framed, and the machine reuses its state for
+// the next one; a coding the client cannot undo fails the exchange.
+BOOST_AUTO_TEST_CASE(gzip_bodies_are_inflated_other_codings_refused) {
+    scripted_exchange s;
+    const std::string json = R"({"results":[{"index":0,"relevance_score":0.5}],"padding":")" +
+                             std::string(30000, 'p') + "\"}";
+    const std::string packed = test::gzip(json);
+    for (std::size_t chunk : {1u, 7u, 4096u}) {
+        BOOST_TEST_REQUIRE((s.run(ok_response(packed, "Content-Encoding: gzip\r\n"), chunk).what ==
+                            action_kind::done));
+        BOOST_TEST(s.body() == json);
+        BOOST_TEST(s.exchange.leaves_connection_reusable());
+    }
+    std::string chunked = "HTTP/1.1 200 OK\r\nContent-Encoding: x-gzip\r\n"
+                          "Transfer-Encoding: chunked\r\n\r\n";
+    for (std::size_t at = 0; at < packed.size(); at += 100) {
+        const std::string piece = packed.substr(at, 100);
+        char hex[16];
+        std::snprintf(hex, sizeof hex, "%zx\r\n", piece.size());
+        chunked += hex + piece + "\r\n";
+    }
+    BOOST_TEST_REQUIRE((s.run(chunked + "0\r\n\r\n", 333).what == action_kind::done));
+    BOOST_TEST(s.body() == json);
+    // No body at all: nothing to inflate.
+    BOOST_TEST_REQUIRE(
+        (s.run("HTTP/1.1 204 No Content\r\nContent-Encoding: gzip\r\n\r\n", 4096).what ==
+         action_kind::done));
+
+    for (const char* coding : {"br", "deflate", "gzip, gzip", "compress", "gzip\xc2\x9b"}) {
+        const auto next =
+            s.run(ok_response(packed, "Content-Encoding: " + std::string(coding) + "\r\n"), 4096);
+        BOOST_TEST_REQUIRE((next.what == action_kind::fail), coding);
+        BOOST_TEST((next.error == errc::bad_response), coding);
+        BOOST_TEST(s.diag.client_message.find("does not decode") != std::string::npos,
+                   s.diag.client_message);
+        BOOST_TEST(s.diag.client_message.find("\xc2\x9b") == std::string::npos); // escaped
+    }
+    // Two fields stack two codings.
+    const auto twice =
+        s.run(ok_response(packed, "Content-Encoding: gzip\r\nContent-Encoding: gzip\r\n"), 4096);
+    BOOST_TEST((twice.error == errc::bad_response));
+}
+
+// The inflated size is bounded by the body limit, as the received size is.
+BOOST_AUTO_TEST_CASE(gzip_bodies_are_bounded_by_the_body_limit_once_inflated) {
+    scripted_exchange s;
+    s.limits.body_limit = 100000;
+    const std::string bomb = test::gzip(std::string(10 << 20, '{'));
+    BOOST_TEST_REQUIRE(bomb.size() < s.limits.body_limit);
+    for (const std::string& body : {bomb, test::with_declared_size(bomb, 10)}) {
+        const auto next = s.run(ok_response(body, "Content-Encoding: gzip\r\n"), 4096);
+        BOOST_TEST_REQUIRE((next.what == action_kind::fail));
+        BOOST_TEST((next.error == errc::bad_response));
+        BOOST_TEST(s.diag.client_message.find("max_response_bytes (100000 bytes)") !=
+                       std::string::npos,
+                   s.diag.client_message);
+    }
+    const auto truncated =
+        s.run(ok_response(test::gzip("{}").substr(0, 15), "Content-Encoding: gzip\r\n"), 4096);
+    BOOST_TEST((truncated.error == errc::bad_response));
+    BOOST_TEST(s.diag.client_message.starts_with("malformed gzip"), s.diag.client_message);
 }
 
 BOOST_AUTO_TEST_SUITE_END()

@@ -22,6 +22,7 @@ enum class results_inconsistency {
 /// What the server does with one request instead of (or before) answering it normally.
 /// Build one with the named constructors; `delay_before` combines with every kind.
 struct fault {
+    /// What is done to the request.
     enum class kind {
         /// Answer normally.
         none,
@@ -48,6 +49,7 @@ struct fault {
         wrong_results,
     };
 
+    /// What is done. Default `kind::none`.
     kind what = kind::none;
     /// Waited before doing anything else. Default 0.
     std::chrono::milliseconds delay_before{0};
@@ -62,12 +64,14 @@ struct fault {
     /// `kind::reset_mid_body`, `kind::truncated_body`: body bytes sent before breaking off;
     /// `half` (the default) = half of the body.
     std::size_t partial_body_bytes = half;
-    /// `kind::slow_drip`: bytes per piece (at least 1) and the pause between pieces.
+    /// `kind::slow_drip`: bytes per piece (at least 1). Default 16.
     std::size_t drip_bytes = 16;
+    /// `kind::slow_drip`: the pause between pieces. Default 20 ms.
     std::chrono::milliseconds drip_interval{20};
     /// `kind::wrong_results`: how the results are wrong.
     results_inconsistency inconsistency = results_inconsistency::index_out_of_range;
 
+    /// `partial_body_bytes` meaning half of the body, whatever its size.
     static constexpr std::size_t half = static_cast<std::size_t>(-1);
 
     /// Normal behaviour.
@@ -91,29 +95,36 @@ struct fault {
         f.content_type = std::move(content_type);
         return f;
     }
+    /// `kind::drop`: close without answering.
     static fault drop() { return of(kind::drop); }
+    /// `kind::reset_mid_body`: the header and `body_bytes` of the body, then a reset.
     static fault reset_mid_body(std::size_t body_bytes = half) {
         fault f = of(kind::reset_mid_body);
         f.partial_body_bytes = body_bytes;
         return f;
     }
+    /// `kind::truncated_body`: the header and `body_bytes` of the body, then a FIN.
     static fault truncated_body(std::size_t body_bytes = half) {
         fault f = of(kind::truncated_body);
         f.partial_body_bytes = body_bytes;
         return f;
     }
+    /// `kind::stall`: never answer.
     static fault stall() { return of(kind::stall); }
+    /// `kind::slow_drip`: the normal answer, `bytes` at a time every `interval`.
     static fault slow_drip(std::size_t bytes, std::chrono::milliseconds interval) {
         fault f = of(kind::slow_drip);
         f.drip_bytes = bytes;
         f.drip_interval = interval;
         return f;
     }
+    /// `kind::malformed_json`: 200 with `body` (default: a success body cut in the middle).
     static fault malformed_json(std::string body = {}) {
         fault f = of(kind::malformed_json);
         f.body = std::move(body);
         return f;
     }
+    /// `kind::wrong_results`: 200 with results inconsistent as `how` says.
     static fault
     wrong_results(results_inconsistency how = results_inconsistency::index_out_of_range) {
         fault f = of(kind::wrong_results);

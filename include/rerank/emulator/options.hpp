@@ -36,6 +36,7 @@ struct options {
     std::string api_key = "emulator-key";
     /// PEM certificate chain and private key for HTTPS. Both empty (the default) = plain HTTP.
     std::string tls_cert_file;
+    /// The private key of `tls_cert_file` (PEM). Default empty.
     std::string tls_key_file;
     /// Most documents per request; more is a 400 `InvalidParameter`. Default 500.
     std::size_t max_documents = 500;
@@ -88,6 +89,10 @@ struct options {
     /// sends none) = no header; 0 = the time until the request would have been admitted
     /// (rounded up to a millisecond); any other value = that value.
     std::optional<std::chrono::milliseconds> throttle_retry_after;
+    /// Whether answers are compressed with gzip (`Content-Encoding: gzip`) for requests that
+    /// accept it (`Accept-Encoding: gzip`, `x-gzip` or `*`, with a weight above zero).
+    /// Default true, as gateways in front of real APIs do; `--no-gzip` in the executable.
+    bool compress_responses = true;
     /// Threads running the server's io_context. Default 1 (connections are still served
     /// concurrently: each is a coroutine).
     unsigned threads = 1;

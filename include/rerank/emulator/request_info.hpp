@@ -22,6 +22,7 @@ struct request_info {
     std::uint64_t connection_id = 0;
     /// Position of the request on its connection, from 0.
     std::size_t request_on_connection = 0;
+    /// The request method as sent ("POST").
     std::string_view method;
     /// The request target as sent (path and query string).
     std::string_view target;
@@ -29,10 +30,12 @@ struct request_info {
     std::optional<rerank::dialect> dialect;
     /// The request's header fields (never null in a hook call).
     const header_fields* headers = nullptr;
+    /// The request body as received.
     std::string_view body;
     /// The query and the number of documents, when the body is a well-formed request of the
     /// path's dialect (even one the server would reject, e.g. with 501 documents).
     std::optional<std::string_view> query;
+    /// See `query`.
     std::optional<std::size_t> document_count;
 };
 

@@ -64,6 +64,7 @@ public:
     /// `max_connections_open` restarts from it; request sequence numbers keep counting).
     void reset_stats();
 
+    /// The options the server was started with.
     const emulator::options& options() const noexcept;
 
 private:

@@ -13,10 +13,10 @@ namespace rerank::emulator {
 
 /// A request as received (the Authorization header included: this is test data, never logged).
 struct recorded_request {
-    std::string method;
-    std::string target;
-    header_fields headers;
-    std::string body;
+    std::string method;    ///< as sent ("POST")
+    std::string target;    ///< path and query string, as sent
+    header_fields headers; ///< every header field, in arrival order
+    std::string body;      ///< as received
 };
 
 /// A snapshot of the server's counters. Counters count since the start or the last
@@ -33,6 +33,7 @@ struct server_stats {
     std::size_t throttled = 0;
     /// Faults other than `none` applied (a delay alone counts).
     std::size_t faults_applied = 0;
+    /// Connections accepted.
     std::size_t connections_accepted = 0;
     /// Connections open now (not reset by `reset_stats`).
     std::size_t connections_open = 0;
