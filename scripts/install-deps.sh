@@ -13,6 +13,7 @@ packages=(
     libhiredis-dev     # the Redis protocol of the shared quota store (src/quota)
     prometheus-cpp-dev # the optional Prometheus exporter (src/prometheus, rerank::prometheus)
     redis-server       # the quota store's tests and benchmark (test/quota, bench/quota)
+    tinyproxy          # the HTTP proxy of the proxy tests (test/pool/proxy_test.cpp)
     clang-format
     doxygen            # the API reference and its completeness check (the docs target)
     clang-14 libfuzzer-14-dev libclang-rt-14-dev  # the fuzz targets (scripts/fuzz.sh)

@@ -56,7 +56,8 @@ public:
             throw std::runtime_error("bad emulator URL: " + diag.to_string());
         rerank::pool_options opts;
         opts.max_connections = connections;
-        pool_ = std::make_shared<rd::connection_pool>(strand, target_, nullptr, opts, counters_);
+        pool_ = std::make_shared<rd::connection_pool>(strand, target_, std::nullopt, nullptr, opts,
+                                                      counters_);
         run([this]() -> net::awaitable<void> { co_await open_all(); });
     }
 

@@ -20,6 +20,9 @@ percentiles and the client's own CPU per request.
                           API key is set (the key crosses the network in clear text)
   --gzip, --no-gzip       ask for gzip responses (Accept-Encoding: gzip), or do not
                           (default: the client's default, client_options::accept_gzip)
+  --proxy URL             through the HTTP proxy http://[user:pass@]host:port (default: the
+                          environment's https_proxy/http_proxy/no_proxy)
+  --no-proxy              direct, whatever the environment says
   --concurrency N         calls in flight (default 64)
   --connections N         connection pool size (default = concurrency)
   --duration SECONDS      length of the measured window (default 10)
@@ -125,6 +128,21 @@ bool parse_one(cursor& c, bench_options& o, bool& help) {
     }
     if (n == "--no-adaptive") {
         o.rate_limit.adaptive = false;
+        return true;
+    }
+    if (n == "--proxy" || n == "--no-proxy") {
+        if (o.proxy.mode != rerank::proxy_mode::from_environment) {
+            c.error = "--proxy and --no-proxy are given together or twice";
+            return false;
+        }
+        if (n == "--no-proxy") {
+            o.proxy = rerank::proxy_options::none();
+            return true;
+        }
+        auto text = c.value();
+        if (!text)
+            return false;
+        o.proxy = rerank::proxy_options::through(std::string(*text)); // checked by the client
         return true;
     }
     if (n == "--rpm")

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <rerank/dialect.hpp>
+#include <rerank/proxy_options.hpp>
 #include <rerank/rate_limit_options.hpp>
 
 #include <cstddef>
@@ -54,6 +55,8 @@ struct bench_options {
     /// `--gzip` / `--no-gzip`: `client_options::accept_gzip`. Default unset (the client's
     /// default).
     std::optional<bool> accept_gzip;
+    /// `--proxy URL` / `--no-proxy`: `client_options::proxy`. Default: from the environment.
+    rerank::proxy_options proxy;
     /// `--rpm`, `--tpm`, `--quota-redis`, `--quota-key`, `--no-adaptive`: the client's pacing,
     /// as `client_options::rate_limit` (whose defaults apply when they are not given).
     rerank::rate_limit_options rate_limit;

@@ -38,6 +38,7 @@ rerank::client_options client_options_for(const bench_options& o) {
     c.allow_insecure_http = o.allow_insecure_http;
     if (o.accept_gzip)
         c.accept_gzip = *o.accept_gzip;
+    c.proxy = o.proxy;
     c.pool.max_connections = o.connections;
     c.retry.max_attempts = 1;
     c.rate_limit = o.rate_limit;

@@ -5,6 +5,7 @@
 #include <rerank/limits.hpp>
 #include <rerank/observer.hpp>
 #include <rerank/pool_options.hpp>
+#include <rerank/proxy_options.hpp>
 #include <rerank/rate_limit_options.hpp>
 #include <rerank/retry_policy.hpp>
 #include <rerank/tls_options.hpp>
@@ -72,6 +73,9 @@ struct client_options {
     std::size_t max_parallel_requests = 8;
     /// TLS: trust store, CA file, protocol versions, session resumption. See `tls_options`.
     rerank::tls_options tls;
+    /// HTTP proxy. Default: from the environment (`https_proxy`, `no_proxy`...; see
+    /// `proxy_options`), read when the client is constructed.
+    rerank::proxy_options proxy;
     /// The connection pool: size and timeouts. See `pool_options`.
     rerank::pool_options pool;
     /// Retries, backoff and the retry budget. See `retry_policy`.

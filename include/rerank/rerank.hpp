@@ -14,6 +14,7 @@
 #include <rerank/observer.hpp>
 #include <rerank/pool_options.hpp>
 #include <rerank/pool_stats.hpp>
+#include <rerank/proxy_options.hpp>
 #include <rerank/qwen3_tokenizer.hpp>
 #include <rerank/rate_limit_options.hpp>
 #include <rerank/request.hpp>

@@ -40,6 +40,10 @@ and prints one JSON object: {"model", "results": [{"index", "relevance_score", "
   --no-adaptive           keep to --rpm/--tpm instead of slowing down on the server's 429s
   --allow-insecure-http   allow an http:// base URL to a host other than this machine while an
                           API key is set (the key crosses the network in clear text)
+  --proxy URL             go through the HTTP proxy http://[user:pass@]host:port (CONNECT for
+                          https://; credentials are never printed); default: https_proxy,
+                          http_proxy and no_proxy from the environment, as curl reads them
+  --no-proxy              connect directly, whatever the environment says
   --table                 print a table for people instead of JSON
   --verbose               on failure, also print what each attempt met, one line each
   --help                  this text
@@ -103,6 +107,19 @@ std::optional<std::string> parse_rank_command(const std::vector<std::string>& ar
         }
         if (flag == "--no-adaptive") {
             out.rate_limit.adaptive = false;
+            continue;
+        }
+        if (flag == "--no-proxy" || flag == "--proxy") {
+            if (out.proxy.mode != rerank::proxy_mode::from_environment)
+                return std::string("--proxy and --no-proxy are given together or twice");
+            if (flag == "--no-proxy") {
+                out.proxy = rerank::proxy_options::none();
+                continue;
+            }
+            v = value();
+            if (!v || v->empty())
+                return flag + " needs a value";
+            out.proxy = rerank::proxy_options::through(*v);
             continue;
         }
         if (flag == "--query" || flag == "--query-file" || flag == "--documents" ||

@@ -42,6 +42,8 @@ struct rank_command {
     bool table = false;               ///< a table for people instead of JSON
     bool verbose = false;             ///< on failure, one more line per failed attempt
     bool allow_insecure_http = false; ///< `client_options::allow_insecure_http`
+    /// `--proxy URL` / `--no-proxy`: `client_options::proxy` (default: from the environment).
+    rerank::proxy_options proxy;
 };
 
 /// `rerank tokens` arguments.

@@ -75,6 +75,7 @@ int run_rank(const std::vector<std::string>& args) {
         opts.base_url = "https://dashscope-intl.aliyuncs.com/api/v1";
     opts.api_key = rerank::api_key_from_environment(cmd.api_key_env.c_str());
     opts.allow_insecure_http = cmd.allow_insecure_http;
+    opts.proxy = cmd.proxy;
     if (cmd.model)
         opts.model = *cmd.model;
     if (cmd.ca_file)

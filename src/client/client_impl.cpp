@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdlib>
 
 namespace rerank::detail {
 
@@ -29,8 +30,10 @@ net::any_io_executor make_client_strand(const net::any_io_executor& ex) {
 }
 
 // Native-dialect base URLs already end in /api/v1; the endpoint path follows the base path.
-std::string make_request_target(const endpoint& ep, rerank::dialect d) {
-    return ep.base_path + std::string(endpoint_path(d));
+// Plain http through a proxy names the whole URL (absolute form, RFC 9112 3.2.2).
+std::string make_request_target(const endpoint& ep, rerank::dialect d, bool absolute) {
+    std::string path = ep.base_path + std::string(endpoint_path(d));
+    return absolute ? "http://" + ep.host_header + path : path;
 }
 error_code validate_rate_limits(const rate_limit_options& o, diagnostics& diag) {
     auto refuse = [&](std::string what) {
@@ -85,13 +88,21 @@ client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
     }
     if (!config_error)
         config_error = validate_rate_limits(options.rate_limit, config_diag);
+    if (!config_error)
+        config_error = choose_proxy(
+            options.proxy, target,
+            [](const char* name) -> const char* { return std::getenv(name); }, proxy, config_diag);
     if (!config_error && target.tls)
         config_error = make_tls_context(options.tls, tls, config_diag);
     if (config_error)
         return;
-    request_target = make_request_target(target, options.dialect);
+    const bool absolute_form = proxy && !target.tls;
+    if (absolute_form)
+        proxy_authorization = proxy->authorization;
+    request_target = make_request_target(target, options.dialect, absolute_form);
     std::from_chars(target.port.data(), target.port.data() + target.port.size(), server_port);
-    pool = std::make_shared<connection_pool>(strand, target, tls.get(), options.pool, counters);
+    pool =
+        std::make_shared<connection_pool>(strand, target, proxy, tls.get(), options.pool, counters);
     const rate_limit_options& pacing = options.rate_limit;
     if (pacing.tokens_per_minute > 0) {
         // Upper bounds overcharge the token quota (ASCII text by about 4x): count exactly.

@@ -7,6 +7,7 @@
 #include "http/connection_pool.hpp"
 #include "http/endpoint.hpp"
 #include "http/pool_counters.hpp"
+#include "http/proxy.hpp"
 #include "http/request_buffer.hpp"
 
 #include <rerank/batch_plan.hpp>
@@ -18,6 +19,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include <memory>
+#include <optional>
 #include <random>
 #include <vector>
 
@@ -41,7 +43,14 @@ public:
     error_code config_error;
     diagnostics config_diag;
     endpoint target;
-    std::string request_target; ///< path of the endpoint ("/compatible-api/v1/reranks")
+    /// What requests name: the endpoint's path ("/compatible-api/v1/reranks"), or its absolute
+    /// URL for plain http through a proxy ("http://host:port/...").
+    std::string request_target;
+    /// The proxy connections go through, if any (read from the environment by default).
+    std::optional<proxy_route> proxy;
+    /// `Proxy-Authorization` of each request: plain http through a proxy with credentials
+    /// (through a CONNECT tunnel, only CONNECT carries them). Empty otherwise.
+    std::string proxy_authorization;
     std::unique_ptr<boost::asio::ssl::context> tls;
     pool_counters counters;
     std::shared_ptr<connection_pool> pool;

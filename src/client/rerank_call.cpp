@@ -197,7 +197,8 @@ rerank_call::exchange_with_retries(call_control& control, const wire_request& wi
                                    client_->options.dialect == dialect::dashscope_native
                                        ? std::string_view(client_->options.workspace)
                                        : std::string_view(),
-                                   client_->options.accept_gzip};
+                                   client_->options.accept_gzip,
+                                   client_->proxy_authorization};
     append_request(client_->options.dialect, wire, buffer->start_body(head));
     buffer->finish(head);
 

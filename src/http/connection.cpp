@@ -1,6 +1,7 @@
 #include "http/connection.hpp"
 
 #include "http/io_error.hpp"
+#include "http/proxy_tunnel.hpp"
 #include "http/time_limit.hpp"
 #include "http/tls_context.hpp"
 
@@ -80,10 +81,12 @@ void connection::hand_over_sessions(tls_session_cache& cache) {
     received_sessions_.clear();
 }
 
-net::awaitable<error_code>
-connection::open(const endpoint& ep, const net::ip::tcp::resolver::results_type& addresses,
-                 clock::time_point deadline, clock::duration connect_timeout,
-                 clock::duration handshake_timeout, SSL_SESSION* resume, diagnostics& diag) {
+net::awaitable<error_code> connection::open(const endpoint& ep, const proxy_route* proxy,
+                                            const net::ip::tcp::resolver::results_type& addresses,
+                                            clock::time_point deadline,
+                                            clock::duration connect_timeout,
+                                            clock::duration handshake_timeout, SSL_SESSION* resume,
+                                            diagnostics& diag) {
     // The call's deadline stops this by closing the connection; the phase limits are ours.
     time_limit phase_limit(transport_.socket().get_executor());
     SSL* ssl = transport_.ssl();
@@ -99,10 +102,27 @@ connection::open(const endpoint& ep, const net::ip::tcp::resolver::results_type&
         auto [ec, peer] =
             co_await net::async_connect(transport_.socket(), addresses, as_tuple(use_awaitable));
         phase_limit.disarm();
+        error_code failure;
         if (phase_limit.fired())
-            co_return phase_timed_out("connect", diag);
+            failure = phase_timed_out("connect", diag);
+        else if (ec)
+            failure = classify_io_error(ec, "connect", diag);
+        if (failure && proxy)
+            diag.client_message = "proxy " + proxy->display + ": " + diag.client_message;
+        if (failure)
+            co_return failure;
+    }
+    if (proxy && ssl) {
+        // The tunnel is opened on the plain socket, before TLS is put on it.
+        phase_limit.arm(std::min(deadline, clock::now() + connect_timeout),
+                        interrupter::close_of(transport_));
+        const error_code ec = co_await open_tunnel(transport_.socket(), ep, *proxy,
+                                                   exchange_limits{}.header_limit, diag);
+        phase_limit.disarm();
+        if (phase_limit.fired())
+            co_return phase_timed_out("CONNECT through proxy " + proxy->display, diag);
         if (ec)
-            co_return classify_io_error(ec, "connect", diag);
+            co_return ec;
     }
     error_code ec;
     transport_.socket().set_option(net::ip::tcp::no_delay(true), ec);

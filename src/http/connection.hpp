@@ -3,6 +3,7 @@
 
 #include "http/endpoint.hpp"
 #include "http/exchange.hpp"
+#include "http/proxy.hpp"
 #include "http/tls_session_cache.hpp"
 #include "http/transport.hpp"
 
@@ -32,14 +33,17 @@ public:
     connection(const connection&) = delete;
     connection& operator=(const connection&) = delete;
 
-    /// Connects to one of `addresses` within `connect_timeout` and, for TLS, handshakes with
-    /// SNI and host-name verification within `handshake_timeout`, offering `resume` (may be
-    /// null; read before the first suspension only) for session resumption. Neither phase runs
-    /// past `deadline`.
+    /// Connects to one of `addresses` (the origin's, or `proxy`'s when not null) within
+    /// `connect_timeout`; through a proxy, for TLS, opens a CONNECT tunnel to `ep` within
+    /// `connect_timeout` again. Then, for TLS, handshakes with `ep` (SNI and host-name
+    /// verification are the origin's, inside the tunnel) within `handshake_timeout`, offering
+    /// `resume` (may be null; read before the first suspension only) for session resumption.
+    /// No phase runs past `deadline`.
     boost::asio::awaitable<error_code>
-    open(const endpoint& ep, const boost::asio::ip::tcp::resolver::results_type& addresses,
-         clock::time_point deadline, clock::duration connect_timeout,
-         clock::duration handshake_timeout, SSL_SESSION* resume, diagnostics& diag);
+    open(const endpoint& ep, const proxy_route* proxy,
+         const boost::asio::ip::tcp::resolver::results_type& addresses, clock::time_point deadline,
+         clock::duration connect_timeout, clock::duration handshake_timeout, SSL_SESSION* resume,
+         diagnostics& diag);
 
     /// Sends `wire` (a complete request) and reads the response into `response()`. No timer of
     /// its own: the call's deadline stops it by closing the connection (see call_control).

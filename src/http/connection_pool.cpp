@@ -1,5 +1,7 @@
 #include "http/connection_pool.hpp"
 
+#include "text/printable.hpp"
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -11,10 +13,12 @@ using net::as_tuple;
 using net::use_awaitable;
 using stop_reason = call_control::stop_reason;
 
-connection_pool::connection_pool(net::any_io_executor strand, endpoint ep, net::ssl::context* tls,
+connection_pool::connection_pool(net::any_io_executor strand, endpoint ep,
+                                 std::optional<proxy_route> proxy, net::ssl::context* tls,
                                  const pool_options& opts, pool_counters& counters)
     : strand_(std::move(strand))
     , endpoint_(std::move(ep))
+    , proxy_(std::move(proxy))
     , tls_(endpoint_.tls ? tls : nullptr)
     , options_(opts)
     , core_(opts, counters)
@@ -75,20 +79,22 @@ connection_pool::acquire(call_control& control, clock::time_point deadline, diag
 net::awaitable<error_code> connection_pool::resolve(call_control& control, diagnostics& diag) {
     if (!addresses_.empty())
         co_return error_code{};
+    const std::string& host = proxy_ ? proxy_->host : endpoint_.host;
+    const std::string& port = proxy_ ? proxy_->port : endpoint_.port;
     error_code literal_ec;
-    auto address = net::ip::make_address(endpoint_.host, literal_ec);
+    auto address = net::ip::make_address(host, literal_ec);
     if (!literal_ec) {
         addresses_ = net::ip::tcp::resolver::results_type::create(
-            net::ip::tcp::endpoint(address, static_cast<unsigned short>(std::stoi(endpoint_.port))),
-            endpoint_.host, endpoint_.port);
+            net::ip::tcp::endpoint(address, static_cast<unsigned short>(std::stoi(port))), host,
+            port);
         co_return error_code{};
     }
     net::ip::tcp::resolver resolver(strand_);
     call_control::waiting_guard guard(control, interrupter::cancel_of(resolver));
-    auto [ec, results] =
-        co_await resolver.async_resolve(endpoint_.host, endpoint_.port, as_tuple(use_awaitable));
+    auto [ec, results] = co_await resolver.async_resolve(host, port, as_tuple(use_awaitable));
     if (ec) {
-        diag.client_message = "cannot resolve " + endpoint_.host + ": " + ec.message();
+        diag.client_message = (proxy_ ? "cannot resolve the proxy " : "cannot resolve ") +
+                              text::printable(host) + ": " + ec.message();
         co_return ec == net::error::operation_aborted ? error_code(errc::cancelled)
                                                       : error_code(errc::connection_failed);
     }
@@ -108,8 +114,8 @@ connection_pool::connect_in_slot(call_control& control, clock::time_point deadli
     error_code ec;
     {
         call_control::waiting_guard guard(control, interrupter::close_of(*conn));
-        ec = co_await conn->open(endpoint_, addresses_, deadline, options_.connect_timeout,
-                                 options_.handshake_timeout, offer, diag);
+        ec = co_await conn->open(endpoint_, proxy_ ? &*proxy_ : nullptr, addresses_, deadline,
+                                 options_.connect_timeout, options_.handshake_timeout, offer, diag);
     }
     if (offer)
         SSL_SESSION_free(offer); // the connection's SSL object holds its own reference

@@ -6,6 +6,7 @@
 #include "http/endpoint.hpp"
 #include "http/pool_core.hpp"
 #include "http/pool_counters.hpp"
+#include "http/proxy.hpp"
 #include "http/tls_session_cache.hpp"
 
 #include <rerank/pool_options.hpp>
@@ -15,20 +16,25 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <memory>
+#include <optional>
 
 namespace rerank::detail {
 
-/// Hands out connections to the client's endpoint. The rules (lazy opening, LIFO reuse, FIFO
-/// waiting, idle expiry, stale detection) are `pool_core`'s; this class resolves, connects,
-/// handshakes, waits and wakes. New TLS connections resume a session of an earlier one
+/// Hands out connections to the client's endpoint, direct or through its proxy: a pool has one
+/// origin and one proxy (or none), so its connections, and the TLS sessions it resumes (the
+/// origin's, through the tunnel or not), are keyed by (proxy, origin) by construction. The rules
+/// (lazy opening, LIFO reuse, FIFO waiting, idle expiry, stale detection) are `pool_core`'s; this
+/// class resolves, connects, handshakes, waits and wakes. New TLS connections resume a session of
+/// an earlier one
 /// (`tls_session_cache`). Every member function runs on the client's strand.
 class connection_pool : public std::enable_shared_from_this<connection_pool> {
 public:
     using clock = std::chrono::steady_clock;
 
+    /// `proxy`: the proxy every connection goes through, or none (direct).
     connection_pool(boost::asio::any_io_executor strand, endpoint ep,
-                    boost::asio::ssl::context* tls, const pool_options& opts,
-                    pool_counters& counters);
+                    std::optional<proxy_route> proxy, boost::asio::ssl::context* tls,
+                    const pool_options& opts, pool_counters& counters);
 
     /// A connection for a call, or why there is none.
     struct acquired {
@@ -61,12 +67,14 @@ private:
     /// Opens a connection in a slot the core reserved; gives the slot back on failure.
     boost::asio::awaitable<acquired> connect_in_slot(call_control& control,
                                                      clock::time_point deadline, diagnostics& diag);
-    /// The endpoint's addresses (resolved once, again after a connection failure).
+    /// The addresses of the endpoint, or of the proxy (resolved once, again after a connection
+    /// failure).
     boost::asio::awaitable<error_code> resolve(call_control& control, diagnostics& diag);
     static void wake(pool_waiter<connection>* woken);
 
     boost::asio::any_io_executor strand_;
     endpoint endpoint_;
+    std::optional<proxy_route> proxy_;
     boost::asio::ssl::context* tls_;
     pool_options options_;
     pool_core<connection> core_;

@@ -1,5 +1,7 @@
 #include "http/endpoint.hpp"
 
+#include "http/url_authority.hpp"
+
 #include "text/printable.hpp"
 
 #include <boost/url/parse.hpp>
@@ -71,31 +73,10 @@ error_code parse_endpoint(std::string_view base_url, endpoint& out, diagnostics&
 
     endpoint ep;
     ep.tls = scheme == boost::urls::scheme::https;
-    switch (url.host_type()) {
-    case boost::urls::host_type::name:
-    case boost::urls::host_type::ipv4:
-        ep.host = url.encoded_host();
-        break;
-    case boost::urls::host_type::ipv6:
-        ep.host = url.host_address();
-        break;
-    default:
-        return refuse(diag, base_url, "no usable host");
-    }
-    if (ep.host.empty())
-        return refuse(diag, base_url, "no host");
-
-    if (url.has_port()) {
-        // Boost.URL 1.81's port_number() keeps a larger port modulo 65536 (99999 -> 34463):
-        // read the digits here.
-        const std::string_view digits = url.port();
-        if (digits.empty() || digits.size() > 5 || std::stoul(std::string(digits)) > 65535 ||
-            url.port_number() == 0)
-            return refuse(diag, base_url, "invalid port");
-        ep.port = std::to_string(url.port_number());
-    } else {
-        ep.port = ep.tls ? "443" : "80";
-    }
+    if (const std::string_view wrong =
+            read_host_and_port(url, ep.tls ? "443" : "80", ep.host, ep.port);
+        !wrong.empty())
+        return refuse(diag, base_url, wrong);
     ep.host_header = std::string(url.encoded_authority());
 
     ep.base_path = url.encoded_path();

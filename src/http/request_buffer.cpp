@@ -8,7 +8,7 @@ namespace rerank::detail {
 std::size_t request_buffer::head_bound(const request_head_fields& f) noexcept {
     // Fixed text of the head plus every variable part and 20 digits of Content-Length.
     return 256 + f.target.size() + f.host.size() + f.api_key.size() + f.user_agent.size() +
-           f.workspace.size();
+           f.workspace.size() + f.proxy_authorization.size();
 }
 
 std::string& request_buffer::start_body(const request_head_fields& fields) {
@@ -25,6 +25,8 @@ void request_buffer::write_head(std::string& out, const request_head_fields& f) 
         out.append("Authorization: Bearer ").append(f.api_key).append("\r\n");
     if (!f.workspace.empty())
         out.append("X-DashScope-WorkSpace: ").append(f.workspace).append("\r\n");
+    if (!f.proxy_authorization.empty())
+        out.append("Proxy-Authorization: ").append(f.proxy_authorization).append("\r\n");
     if (!f.user_agent.empty())
         out.append("User-Agent: ").append(f.user_agent).append("\r\n");
     if (f.accept_gzip)

@@ -9,12 +9,16 @@ namespace rerank::detail {
 
 /// What goes into the request head besides the body's length.
 struct request_head_fields {
-    std::string_view target;     ///< "/compatible-api/v1/reranks"
+    /// "/compatible-api/v1/reranks"; absolute-form ("http://host/...") through a proxy
+    std::string_view target;
     std::string_view host;       ///< Host header value
     std::string_view api_key;    ///< sent as "Authorization: Bearer <key>" when non-empty
     std::string_view user_agent; ///< omitted when empty
     std::string_view workspace;  ///< "X-DashScope-WorkSpace", omitted when empty
     bool accept_gzip = false;    ///< sends "Accept-Encoding: gzip"
+    /// "Proxy-Authorization" (plain http through a proxy that wants credentials), omitted when
+    /// empty
+    std::string_view proxy_authorization = {};
 };
 
 /// One buffer holding `head + body`: the body is encoded after a reserved gap, then the head

@@ -48,12 +48,14 @@ struct cli_fixture {
     // The CLI against the emulator over TLS, documents on stdin, key in RERANK_TEST_KEY.
     child_process::outcome rank(const std::vector<std::string>& extra,
                                 const std::string& key = "emulator-key",
-                                const std::string& docs = documents_jsonl) {
+                                const std::string& docs = documents_jsonl,
+                                std::vector<std::string> env = {}) {
         std::vector<std::string> argv = {cli_path(),        "--documents",     "-",
                                          "--base-url",      server.base_url(), "--api-key-env",
                                          "RERANK_TEST_KEY", "--ca-file",       cert_path("ca.pem")};
         argv.insert(argv.end(), extra.begin(), extra.end());
-        return run_process(std::move(argv), {"RERANK_TEST_KEY=" + key}, limit, docs);
+        env.push_back("RERANK_TEST_KEY=" + key);
+        return run_process(std::move(argv), std::move(env), limit, docs);
     }
     emulator::server server;
 };
@@ -405,6 +407,28 @@ BOOST_AUTO_TEST_CASE(the_quota_redis_password_is_never_printed) {
         BOOST_TEST(r.err.find("s3cret") == std::string::npos, r.err);
         BOOST_TEST(r.out.find("s3cret") == std::string::npos, r.out);
     }
+}
+
+// Nothing listens on the proxy's port: through it, the call fails as a network error (4) naming
+// the proxy without its password; --no-proxy ignores the environment's proxy.
+BOOST_AUTO_TEST_CASE(proxy_flags_choose_the_proxy_and_never_print_its_password) {
+    const std::string dead = "127.0.0.1:" + std::to_string(unused_loopback_port());
+    auto r = rank({"--query", "q", "--proxy", "http://user:s3cret@" + dead, "--max-attempts", "1"});
+    BOOST_TEST(r.status == 4, r.err);
+    BOOST_TEST(r.err.find("proxy http://***@" + dead) != std::string::npos, r.err);
+    BOOST_TEST(r.err.find("s3cret") == std::string::npos, r.err);
+
+    const std::vector<std::string> env = {"https_proxy=http://" + dead, "no_proxy=", "NO_PROXY="};
+    r = rank({"--query", "q", "--max-attempts", "1"}, "emulator-key", documents_jsonl, env);
+    BOOST_TEST(r.status == 4, r.err);
+    r = rank({"--query", "q", "--no-proxy"}, "emulator-key", documents_jsonl, env);
+    BOOST_TEST(r.status == 0, r.err);
+    BOOST_TEST(server.stats().requests == 1u);
+
+    r = rank({"--query", "q", "--no-proxy", "--proxy", "http://" + dead});
+    BOOST_TEST(r.status == 2, r.err);
+    r = rank({"--query", "q", "--proxy"});
+    BOOST_TEST(r.status == 2, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(batching_flags_split_the_call) {

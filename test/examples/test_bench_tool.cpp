@@ -5,6 +5,7 @@
 
 #include "support/emulator_fixture.hpp"
 #include "support/paths.hpp"
+#include "support/redis_server.hpp"
 
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
@@ -134,6 +135,19 @@ BOOST_AUTO_TEST_CASE(failures_are_counted_by_error_class) {
     BOOST_TEST(report.at("requests").to_number<int>() == 20);
     BOOST_TEST(report.at("errors").as_object().size() == 1u);
     BOOST_TEST(report.at("errors").at("authentication_failed").to_number<int>() == 20);
+}
+
+// Through a proxy that is down every call fails to connect; --no-proxy ignores the
+// environment's.
+BOOST_AUTO_TEST_CASE(proxy_flags_are_taken) {
+    const std::string dead = "http://127.0.0.1:" + std::to_string(unused_loopback_port());
+    auto run = bench(
+        {"--requests", "4", "--warmup", "0", "--concurrency", "1", "--proxy", dead, "--json"});
+    BOOST_TEST_REQUIRE(run.status == 1, run.err);
+    const auto report = json::parse(run.out).as_object();
+    BOOST_TEST(report.at("errors").at("connection_failed").to_number<int>() == 4);
+    BOOST_TEST(bench({"--proxy", dead, "--no-proxy"}).status == 2);
+    BOOST_TEST(server.stats().requests == 0u);
 }
 
 BOOST_AUTO_TEST_CASE(bad_command_lines_exit_2) {
