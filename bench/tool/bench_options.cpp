@@ -179,8 +179,8 @@ bool parse_one(cursor& c, bench_options& o, bool& help) {
         else if (auto d = rerank::parse_dialect(*text))
             o.dialect = *d;
         else {
-            c.error =
-                "--dialect must be dashscope or dashscope-native, not '" + std::string(*text) + "'";
+            c.error = "--dialect must be one of " + std::string(rerank::dialect_names()) +
+                      ", not '" + std::string(*text) + "'";
             return false;
         }
         return true;

@@ -21,26 +21,37 @@ namespace rerank {
 /// The value of the `DASHSCOPE_API_KEY` environment variable, or "" when unset.
 std::string api_key_from_environment(const char* variable = "DASHSCOPE_API_KEY");
 
+/// The key of the first of `dialect`'s `api_key_variables` that is set, or "" when none is.
+std::string api_key_from_environment(rerank::dialect d);
+
 /// Options of a `rerank::client`. The defaults talk to DashScope's international region.
 struct client_options {
-    /// Where the API lives, without the endpoint path. `https://` is required except for
-    /// `http://` URLs, which are used as given (for local servers; see `allow_insecure_http`).
-    /// User info (`user:pass@`), a query and a fragment are refused (`errc::invalid_request`);
-    /// messages show a URL without them (`https://***@host/path?***`).
-    /// Default `https://dashscope-intl.aliyuncs.com/compatible-api/v1`; for the native dialect
-    /// use `https://dashscope-intl.aliyuncs.com/api/v1`.
-    std::string base_url = "https://dashscope-intl.aliyuncs.com/compatible-api/v1";
+    /// Where the API lives, without the endpoint path (the dialect appends it: see
+    /// `endpoint_path`). `https://` is required except for `http://` URLs, which are used as
+    /// given (for local servers; see `allow_insecure_http`). User info (`user:pass@`), a query and
+    /// a fragment are refused (`errc::invalid_request`); messages show a URL without them
+    /// (`https://***@host/path?***`). Default empty: the dialect's `default_base_url`
+    /// (DashScope: `https://dashscope-intl.aliyuncs.com/compatible-api/v1`, native
+    /// `https://dashscope-intl.aliyuncs.com/api/v1`). The self-hosted dialects (`tei`, `nim`)
+    /// have none: every call then fails with `errc::invalid_request` until one is given.
+    std::string base_url;
     /// Whether an `http://` base URL may name a host that is not loopback while `api_key` is
     /// set: the key would cross the network in clear text. When false (the default), the
     /// client refuses such a configuration: every call fails with `errc::invalid_request`
     /// before sending anything. Plain HTTP without an API key, and to loopback (`localhost`,
     /// 127.0.0.0/8, ::1), is always allowed. Default false.
     bool allow_insecure_http = false;
-    /// Sent as `Authorization: Bearer <key>`. Default: `DASHSCOPE_API_KEY` from the environment
-    /// (read when the options are constructed). Never logged or put in any message.
-    std::string api_key = api_key_from_environment();
-    /// Model name sent with every request. Default `qwen3-rerank`.
-    std::string model = "qwen3-rerank";
+    /// Sent as `Authorization: Bearer <key>` when non-empty. Default (unset): read when the
+    /// client is constructed from the dialect's environment variables (`api_key_variables`:
+    /// `DASHSCOPE_API_KEY` for DashScope, `COHERE_API_KEY` then `CO_API_KEY` for Cohere, ...),
+    /// the first one set; none set means no key. Set it (even to "") to use exactly that value.
+    /// Never logged or put in any message.
+    std::optional<std::string> api_key;
+    /// Model name sent with every request. Default empty: the dialect's `default_model`
+    /// (`qwen3-rerank` for DashScope). A dialect without a default (`nim`) needs one; `tei`
+    /// sends none (its server serves one model), but the name still chooses the limits and the
+    /// token counter (`limits::for_model`).
+    std::string model;
     /// Wire dialect. Default `dialect::dashscope` (the OpenAI-compatible `/reranks`).
     rerank::dialect dialect = dialect::dashscope;
     /// Native dialect: value of the `X-DashScope-WorkSpace` header. Default empty (not sent).

@@ -156,7 +156,8 @@ std::optional<std::string> parse_rank_command(const std::vector<std::string>& ar
         } else if (flag == "--dialect") {
             auto d = parse_dialect(*v);
             if (!d)
-                return "--dialect must be dashscope or dashscope-native, not '" + *v + "'";
+                return "--dialect must be one of " + std::string(dialect_names()) + ", not '" + *v +
+                       "'";
             out.dialect = *d;
             out.dialect_given = true;
         } else if (flag == "--api-key-env") {

@@ -62,28 +62,49 @@ error_code validate_rate_limits(const rate_limit_options& o, diagnostics& diag) 
     return {};
 }
 
+// The options with the dialect's defaults filled in: after this, base_url and model are what the
+// client uses (empty only for a dialect without a default) and api_key is set.
+client_options with_dialect_defaults(client_options o) {
+    if (o.base_url.empty())
+        o.base_url = default_base_url(o.dialect);
+    if (o.model.empty())
+        o.model = default_model(o.dialect);
+    if (!o.api_key)
+        o.api_key = api_key_from_environment(o.dialect);
+    return o;
+}
+
 } // namespace
 
 client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
     : executor(ex)
     , strand(make_client_strand(ex))
-    , options(std::move(opts))
+    , options(with_dialect_defaults(std::move(opts)))
     , budget(options.retry.budget_tokens, options.retry.budget_refill)
     , watcher(options.observer.get())
     , counter(qwen3_token_counter())
     , rng_(std::random_device{}()) {
-    config_error = parse_endpoint(options.base_url, target, config_diag);
+    if (options.base_url.empty()) {
+        config_diag.client_message = "client_options::base_url is empty, and the " +
+                                     std::string(to_string(options.dialect)) +
+                                     " dialect has no default: give the server's URL";
+        config_error = errc::invalid_request;
+    }
     if (!config_error)
-        config_error = check_key_in_clear(options.base_url, target, !options.api_key.empty(),
+        config_error = parse_endpoint(options.base_url, target, config_diag);
+    if (!config_error)
+        config_error = check_key_in_clear(options.base_url, target, !options.api_key->empty(),
                                           options.allow_insecure_http, config_diag);
     if (!config_error)
-        config_error = validate_header_value("API key", options.api_key, config_diag);
+        config_error = validate_header_value("API key", *options.api_key, config_diag);
     if (!config_error)
         config_error = validate_header_value("workspace", options.workspace, config_diag);
     if (!config_error)
         config_error = validate_header_value("user agent", options.user_agent, config_diag);
-    if (!config_error && options.model.empty()) {
-        config_diag.client_message = "client_options::model is empty";
+    if (!config_error && options.model.empty() && options.dialect != dialect::tei) {
+        config_diag.client_message = "client_options::model is empty, and the " +
+                                     std::string(to_string(options.dialect)) +
+                                     " dialect has no default model: name one";
         config_error = errc::invalid_request;
     }
     if (!config_error)
@@ -111,7 +132,7 @@ client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
     }
     admission = std::make_unique<pacer>(
         strand, pacing, static_cast<unsigned>(options.pool.max_connections),
-        pacing.quota_key.empty() ? default_quota_name(options.api_key, target.host, options.model)
+        pacing.quota_key.empty() ? default_quota_name(*options.api_key, target.host, options.model)
                                  : pacing.quota_key,
         counters);
 }

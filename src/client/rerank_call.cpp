@@ -192,7 +192,7 @@ rerank_call::exchange_with_retries(call_control& control, const wire_request& wi
     auto buffer = client_->take_request_buffer();
     const request_head_fields head{client_->request_target,
                                    client_->target.host_header,
-                                   client_->options.api_key,
+                                   *client_->options.api_key,
                                    client_->options.user_agent,
                                    client_->options.dialect == dialect::dashscope_native
                                        ? std::string_view(client_->options.workspace)

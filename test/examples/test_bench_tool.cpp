@@ -156,7 +156,7 @@ BOOST_AUTO_TEST_CASE(bad_command_lines_exit_2) {
     BOOST_TEST(both.status == 2);
     BOOST_TEST(both.err.find("exclude each other") != std::string::npos, both.err);
     BOOST_TEST(bench({"--concurrency", "0"}).status == 2);
-    BOOST_TEST(bench({"--dialect", "jina"}).status == 2);
+    BOOST_TEST(bench({"--dialect", "openai"}).status == 2);
     BOOST_TEST(bench({"--rpm", "-5"}).status == 2);
     BOOST_TEST(bench({"--quota-redis", "localhost"}).status == 2);
     const auto help = run_process({binary_path("bench/tool/rerank-bench"), "--help"}, {}, 10s);

@@ -203,6 +203,29 @@ BOOST_AUTO_TEST_CASE(bad_base_urls_are_invalid_requests) {
     });
 }
 
+BOOST_AUTO_TEST_CASE(self_hosted_dialects_need_a_base_url_and_nim_a_model) {
+    run([&]() -> net::awaitable<void> {
+        for (dialect d : {dialect::tei, dialect::nim}) {
+            client_options opts;
+            opts.dialect = d;
+            client c(ioc.get_executor(), opts);
+            auto out = co_await call(c, sample_request());
+            BOOST_TEST(out.ec == errc::invalid_request);
+            BOOST_TEST(out.diag.client_message.find("base_url is empty") != std::string::npos,
+                       out.diag.client_message);
+        }
+        client_options opts;
+        opts.dialect = dialect::nim;
+        opts.base_url = "http://127.0.0.1:1/v1";
+        client c(ioc.get_executor(), opts);
+        auto out = co_await call(c, sample_request());
+        BOOST_TEST(out.ec == errc::invalid_request);
+        BOOST_TEST(out.diag.client_message.find("no default model") != std::string::npos,
+                   out.diag.client_message);
+        BOOST_TEST(server.stats().requests == 0u);
+    });
+}
+
 BOOST_AUTO_TEST_CASE(base_url_secrets_are_never_echoed) {
     run([&]() -> net::awaitable<void> {
         struct row {
@@ -301,7 +324,7 @@ BOOST_AUTO_TEST_CASE(api_key_over_plain_http_off_loopback_needs_opting_in) {
         client_options opts = client_options_for(open.server);
         opts.base_url =
             "http://0.0.0.0:" + std::to_string(open.server.port()) + "/compatible-api/v1";
-        opts.api_key.clear();
+        opts.api_key = "";
         client c(open.ioc.get_executor(), opts);
         auto out = co_await call(c, sample_request());
         BOOST_TEST(!out.ec, out.diag.to_string());
