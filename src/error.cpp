@@ -134,6 +134,8 @@ std::string diagnostics::to_string() const {
         text += (text.empty() ? "" : "; ") + std::string("body: ") + body_snippet;
     if (!quota_note.empty())
         text += (text.empty() ? "" : "; ") + std::string("quota: ") + quota_note;
+    if (!limits_note.empty())
+        text += (text.empty() ? "" : "; ") + std::string("limits: ") + limits_note;
     if (!text.empty())
         out += out.empty() ? text : ": " + text;
     return text::printable(out);

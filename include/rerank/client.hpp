@@ -14,6 +14,7 @@
 #include <boost/asio/awaitable.hpp>
 
 #include <memory>
+#include <string_view>
 
 namespace rerank {
 
@@ -94,6 +95,14 @@ public:
 
     /// A snapshot of the connection pools' counters (summed over endpoints).
     pool_stats stats() const;
+
+    /// The limits this client plans calls to `model` under (empty: the client's model):
+    /// `client_options::limits`, else `limits::for_model`, lowered to what the server stated
+    /// when it refused a request as too large ("Range of input length should be [1, 30000]",
+    /// "... larger than 500"). A refused request is split and sent again within its call's
+    /// deadline; a limit it stated holds for this client's later calls to that model, so a
+    /// job pays for the discovery once (`pool_stats::limits_learned` counts adoptions).
+    limits limits_for(std::string_view model = {}) const;
 
 private:
     struct initiation {

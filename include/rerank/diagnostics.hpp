@@ -44,6 +44,13 @@ struct diagnostics {
     /// Set when the shared quota store (Redis) did not answer and requests of the call were
     /// admitted by this process alone (`quota_store_failure::local`): what happened.
     std::string quota_note;
+    /// Set when the server's limits differed from the client's: the call was planned under
+    /// limits learned from earlier refusals, or a request was refused as too large and sent
+    /// again split (and the limit the refusal stated, adopted for later calls). Filled on
+    /// success too: "the server refused documents 0 to 299 as too large: sent again as 2
+    /// requests, under the limit it stated (30,000 tokens per request), adopted for the model
+    /// 'qwen3-rerank' in later calls".
+    std::string limits_note;
 
     /// Upper bound of `body_snippet`, in bytes.
     static constexpr std::size_t max_snippet_bytes = 512;

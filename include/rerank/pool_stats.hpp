@@ -26,6 +26,12 @@ struct pool_stats {
     std::uint64_t throttled = 0; ///< throttling answers (HTTP 429 not about billing) received
     std::uint64_t admissions_waited = 0; ///< requests the pacer made wait before sending
     std::uint64_t admission_wait_us = 0; ///< their total wait, in microseconds
+    /// requests the server refused as too large that were sent again split (by the limit the
+    /// refusal stated, else in halves)
+    std::uint64_t refused_splits = 0;
+    /// limits adopted from the server's refusals (a lower document or token cap for a model;
+    /// see `client::limits_for`)
+    std::uint64_t limits_learned = 0;
     // Gauges of the adaptive rate (`rate_limit_options::adaptive`).
     /// Requests per minute the pacer admits now; 0 while unlimited.
     double admission_rate_per_minute = 0;

@@ -61,4 +61,8 @@ pool_stats client::stats() const {
     return impl_->counters.snapshot();
 }
 
+limits client::limits_for(std::string_view model) const {
+    return impl_->limits_for(model.empty() ? std::string_view(impl_->options.model) : model).first;
+}
+
 } // namespace rerank

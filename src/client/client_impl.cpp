@@ -142,8 +142,12 @@ client_impl::~client_impl() {
         planner_->join();
 }
 
-rerank::limits client_impl::limits_for(std::string_view model) const {
+rerank::limits client_impl::configured_limits(std::string_view model) const {
     return options.limits ? *options.limits : rerank::limits::for_model(model);
+}
+
+std::pair<rerank::limits, bool> client_impl::limits_for(std::string_view model) const {
+    return learned_limits.apply(model, configured_limits(model));
 }
 
 boost::asio::thread_pool& client_impl::planner() {

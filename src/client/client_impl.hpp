@@ -1,6 +1,7 @@
 // The shared state behind a rerank::client: options, TLS context, pool, budget, calls in flight.
 #pragma once
 
+#include "batch/stated_limits.hpp"
 #include "client/pacer.hpp"
 #include "client/retry.hpp"
 #include "codec/decode.hpp"
@@ -70,8 +71,14 @@ public:
     /// Exact Qwen3 counts and the cheap upper bound, for batch planning (exact counts only when
     /// a tokens-per-minute limit is set: the pacer then charges what the server counts).
     token_counter counter;
-    /// The limits for a call to `model`: `options.limits` or the model's defaults.
-    rerank::limits limits_for(std::string_view model) const;
+    /// Limits the server stated in refusals, per model (see rerank_call::split_refused).
+    batching::learned_limits_table learned_limits;
+    /// `options.limits`, or the documented limits of `model`.
+    rerank::limits configured_limits(std::string_view model) const;
+    /// The limits for a call to `model`: `configured_limits(model)`, lowered to
+    /// what the server stated in refusals; the second member says whether a learned limit
+    /// lowered them.
+    std::pair<rerank::limits, bool> limits_for(std::string_view model) const;
     /// A thread for planning very large calls, so exact token counting of megabytes of text
     /// does not hold up the strand (created on first use).
     boost::asio::thread_pool& planner();

@@ -110,15 +110,21 @@ net::awaitable<void> rerank_call::run() {
     if (!ec)
         ec = validate_request(request_, diag_);
     batch_plan plan;
-    if (!ec)
-        ec = co_await this->plan(plan);
+    if (!ec) {
+        std::tie(planned_limits_, planned_with_learned_) = client_->limits_for(model());
+        ec = co_await this->plan(planned_limits_, plan, diag_);
+    }
     if (!ec && control_.stopped() != call_control::stop_reason::none)
         ec = stop_error(control_, diag_);
     // (No co_await inside ?: : g++ 12 evaluates both arms of such a conditional.)
-    if (!ec && plan.single_request())
-        ec = co_await run_single(plan, res);
-    else if (!ec)
+    if (!ec && plan.single_request()) {
+        const request_outcome single = co_await run_single(plan, res);
+        ec = single.ec;
+        if (single.last == attempt_class::too_large)
+            ec = co_await run_batched(plan, res, ec);
+    } else if (!ec) {
         ec = co_await run_batched(plan, res);
+    }
     complete(ec, std::move(res));
 }
 
@@ -127,19 +133,19 @@ std::string_view rerank_call::model() const noexcept {
                           : std::string_view(client_->options.model);
 }
 
-net::awaitable<error_code> rerank_call::plan(batch_plan& out) {
-    const rerank::limits limits = client_->limits_for(model());
+net::awaitable<error_code> rerank_call::plan(const rerank::limits& limits, batch_plan& out,
+                                             diagnostics& diag) {
     std::size_t text_bytes = request_.query.size();
     for (const auto& doc : request_.documents)
         text_bytes += doc.size();
     // Small calls plan in microseconds (cheap bounds, no exact counting): on the strand.
     constexpr std::size_t offload_above_bytes = 256 * 1024;
     if (text_bytes <= offload_above_bytes)
-        co_return plan_batches(request_, limits, client_->counter, out, diag_);
+        co_return plan_batches(request_, limits, client_->counter, out, diag);
     co_return co_await net::co_spawn(
         client_->planner(),
         [&]() -> net::awaitable<error_code> {
-            co_return plan_batches(request_, limits, client_->counter, out, diag_);
+            co_return plan_batches(request_, limits, client_->counter, out, diag);
         },
         use_awaitable);
 }
@@ -165,14 +171,15 @@ wire_request rerank_call::make_wire(const batch_plan& plan, batch range,
     return wire;
 }
 
-net::awaitable<error_code> rerank_call::run_single(const batch_plan& plan, response& out) {
+net::awaitable<rerank_call::request_outcome> rerank_call::run_single(const batch_plan& plan,
+                                                                     response& out) {
     std::vector<std::string> truncated;
     const wire_request wire = make_wire(plan, plan.batches.front(), truncated);
     decoded_response decoded;
     const request_outcome outcome =
         co_await exchange_with_retries(control_, wire, plan.batch_tokens.front(), decoded, diag_);
     if (outcome.ec)
-        co_return outcome.ec;
+        co_return outcome;
     out.id = decoded.id;
     out.request_ids.push_back(std::move(decoded.id));
     out.model = std::move(decoded.model);
@@ -182,7 +189,7 @@ net::awaitable<error_code> rerank_call::run_single(const batch_plan& plan, respo
     for (const auto& r : decoded.results)
         out.results.push_back(result{r.index, r.relevance_score, request_.documents[r.index]});
     sort_results(out.results);
-    co_return error_code{};
+    co_return outcome;
 }
 
 net::awaitable<rerank_call::request_outcome>
@@ -380,6 +387,7 @@ void rerank_call::complete(error_code ec, response res) {
     diag_.throttled = throttled_;
     diag_.admission_wait = admission_wait_;
     diag_.quota_note = std::move(quota_note_);
+    diag_.limits_note = limits_note();
     client_->remove_call(this);
     if (auto* watcher = client_->watcher)
         watcher->on_call_end({observed_, request_.documents.size(), ec ? 0 : res.requests,

@@ -1,6 +1,7 @@
 // One rerank call in flight: validation, encoding, attempts with retries, completion.
 #pragma once
 
+#include "batch/stated_limits.hpp"
 #include "client/client_impl.hpp"
 #include "client/retry_decision.hpp"
 #include "codec/decode.hpp"
@@ -42,24 +43,55 @@ public:
 
 private:
     struct batch_state;
+    /// A sub-request to send: its documents and its tokens as the plan counted them.
+    struct planned_batch {
+        batch range;
+        std::uint64_t tokens = 0;
+    };
 
     boost::asio::awaitable<void> run();
-    /// Plans the HTTP requests of the call (on the planner thread when the text is large).
-    boost::asio::awaitable<error_code> plan(batch_plan& out);
+    /// Plans the HTTP requests of the call under `limits` (on the planner thread when the text
+    /// is large).
+    boost::asio::awaitable<error_code> plan(const rerank::limits& limits, batch_plan& out,
+                                            diagnostics& diag);
     /// The content of the HTTP request for documents `range` (client-truncated texts are
     /// copied into `truncated`; otherwise the caller's strings are viewed in place).
     wire_request make_wire(const batch_plan& plan, batch range,
                            std::vector<std::string>& truncated) const;
-    boost::asio::awaitable<error_code> run_single(const batch_plan& plan, response& out);
-    /// Runs the sub-requests of a split call concurrently and merges them.
-    boost::asio::awaitable<error_code> run_batched(const batch_plan& plan, response& out);
-    boost::asio::awaitable<void> batch_worker(batch_state& state);
     /// How one HTTP request with its retries ended: its error and the class of its last
     /// attempt (the batcher splits a batch the server found too large).
     struct request_outcome {
         error_code ec;
         attempt_class last = attempt_class::succeeded;
     };
+    boost::asio::awaitable<request_outcome> run_single(const batch_plan& plan, response& out);
+    /// Runs the sub-requests of a split call concurrently and merges them. `refused`: the
+    /// plan's single request was refused as too large with this error (`diag_` says how); it
+    /// is split first, and the call fails with that error when it cannot be.
+    boost::asio::awaitable<error_code> run_batched(const batch_plan& plan, response& out,
+                                                   std::optional<error_code> refused = {});
+    /// Starts workers while there are batches queued, up to the parallelism allowed.
+    void start_workers(batch_state& state);
+    boost::asio::awaitable<void> batch_worker(batch_state& state);
+    /// A request the server refused as too large: queues its parts (cut along a plan under
+    /// the limit the refusal stated, else in halves) and returns true; false when it cannot be
+    /// split (one document, no splits left, a model whose scores do not merge, or a document
+    /// that alone is over the stated limit: `diag.client_message` then says so).
+    boost::asio::awaitable<bool> split_refused(batch_state& state, planned_batch refused,
+                                               diagnostics& diag);
+    /// Whether `range` lies inside one batch of `plan`.
+    static bool within_one_batch(const batch_plan& plan, batch range);
+    /// Queues `range` cut along the batches of `state.plan`.
+    void cut_along_plan(batch_state& state, batch range);
+    /// What the refusal in `diag` stated about the server's limits, recorded for the model (for
+    /// later calls too) and noted for the diagnostics.
+    batching::stated_limits learn_from_refusal(const diagnostics& diag);
+    /// Counts a refused request sent again as `pieces` requests.
+    void note_split(batch range, std::size_t pieces);
+    /// Whether the call's documents may be ranked in separate requests and merged by score.
+    bool splitting_allowed() const noexcept;
+    /// diagnostics::limits_note: what the call learned or used about the server's limits.
+    std::string limits_note() const;
     /// One HTTP request with its retries: attempts, and between them what decide_next_step
     /// says (send again, wait then send, fail).
     /// `tokens`: the request's tokens as the plan counted them (what the pacer charges).
@@ -104,6 +136,15 @@ private:
     unsigned throttled_ = 0;
     std::chrono::microseconds admission_wait_{0};
     std::string quota_note_;
+    /// The limits the call was planned under.
+    rerank::limits planned_limits_;
+    /// For diagnostics::limits_note: learned limits the plan used, what refusals stated, and
+    /// how many refused requests were split into how many.
+    bool planned_with_learned_ = false;
+    batching::stated_limits stated_;
+    std::size_t refusals_split_ = 0;
+    std::size_t split_pieces_ = 0;
+    batch first_refused_;
     /// What the observer's events of this call share, and when the call began (set only when
     /// the client has an observer).
     call_context observed_;

@@ -20,6 +20,7 @@ struct pool_counters {
     std::atomic<std::uint64_t> throttled{0}, admissions_waited{0}, admission_wait_us{0};
     std::atomic<double> admission_rate_per_minute{0};
     std::atomic<std::uint64_t> in_flight_limit{0};
+    std::atomic<std::uint64_t> refused_splits{0}, limits_learned{0};
 
     static void add(std::atomic<std::uint64_t>& counter, std::int64_t delta = 1) noexcept {
         counter.fetch_add(static_cast<std::uint64_t>(delta), std::memory_order_relaxed);
@@ -49,6 +50,8 @@ struct pool_counters {
         s.admission_wait_us = get(admission_wait_us);
         s.admission_rate_per_minute = admission_rate_per_minute.load(std::memory_order_relaxed);
         s.in_flight_limit = get(in_flight_limit);
+        s.refused_splits = get(refused_splits);
+        s.limits_learned = get(limits_learned);
         return s;
     }
 };

@@ -41,16 +41,56 @@ request many_documents(std::size_t n, unsigned seed) {
     return req;
 }
 
+// `n` documents of about `words` words each (a few more Qwen3 tokens than words).
+request long_documents(std::size_t n, std::size_t words, unsigned seed) {
+    request req = many_documents(n, seed);
+    for (auto& doc : req.documents) {
+        const std::string base = doc;
+        while (doc.size() < words * 7)
+            doc += " " + base;
+    }
+    return req;
+}
+
+// Ranks `req` in one request, against a server without limits: what a split call must equal.
+struct direct_ranking {
+    emulator_fixture server{independent_scoring(100000, 100000000)};
+    response rank(const request& req) {
+        response out;
+        server.run([&]() -> net::awaitable<void> {
+            auto opts = client_options_for(server.server);
+            rerank::limits none;
+            none.max_documents = 100000;
+            none.max_request_tokens = 100000000;
+            opts.limits = none;
+            client c(server.ioc.get_executor(), opts);
+            auto r = co_await call(c, req);
+            BOOST_TEST_REQUIRE(!r.ec, r.diag.to_string());
+            out = std::move(r.res);
+        });
+        return out;
+    }
+};
+
+void check_same_ranking(const response& got, const response& want) {
+    BOOST_TEST_REQUIRE(got.results.size() == want.results.size());
+    for (std::size_t i = 0; i < got.results.size(); ++i) {
+        BOOST_TEST(got.results[i].index == want.results[i].index);
+        BOOST_TEST(got.results[i].relevance_score == want.results[i].relevance_score);
+    }
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(client_batching)
 
 BOOST_AUTO_TEST_CASE(split_call_ranks_like_one_request) {
     emulator_fixture limited(independent_scoring(500));
-    emulator_fixture unlimited(independent_scoring(100000, 100000000));
+    request req = many_documents(1234, 7);
+    req.top_n = 40;
+    const response single = direct_ranking{}.rank(req);
+    BOOST_TEST(single.requests == 1u);
     limited.run([&]() -> net::awaitable<void> {
-        request req = many_documents(1234, 7);
-        req.top_n = 40;
         client split(limited.ioc.get_executor(), client_options_for(limited.server));
         auto merged = co_await call(split, req);
         BOOST_TEST_REQUIRE(!merged.ec, merged.diag.to_string());
@@ -58,26 +98,11 @@ BOOST_AUTO_TEST_CASE(split_call_ranks_like_one_request) {
         BOOST_TEST(merged.res.request_ids.size() == 3u);
         BOOST_TEST(merged.res.results.size() == 40u);
         BOOST_TEST(limited.server.stats().requests == 3u);
-
-        auto opts = client_options_for(unlimited.server);
-        rerank::limits no_limits;
-        no_limits.max_documents = 100000;
-        no_limits.max_request_tokens = 100000000;
-        opts.limits = no_limits;
-        client whole(limited.ioc.get_executor(), opts);
-        auto single = co_await call(whole, req);
-        BOOST_TEST_REQUIRE(!single.ec, single.diag.to_string());
-        BOOST_TEST(single.res.requests == 1u);
-        BOOST_TEST_REQUIRE(single.res.results.size() == merged.res.results.size());
-        for (std::size_t i = 0; i < merged.res.results.size(); ++i) {
-            BOOST_TEST(merged.res.results[i].index == single.res.results[i].index);
-            BOOST_TEST(merged.res.results[i].relevance_score ==
-                       single.res.results[i].relevance_score);
-            BOOST_TEST(merged.res.results[i].document ==
-                       req.documents[merged.res.results[i].index]);
-        }
+        check_same_ranking(merged.res, single);
+        for (const auto& r : merged.res.results)
+            BOOST_TEST(r.document == req.documents[r.index]);
         // Usage is summed over the sub-requests.
-        BOOST_TEST(merged.res.usage.total_tokens >= single.res.usage.total_tokens);
+        BOOST_TEST(merged.res.usage.total_tokens >= single.usage.total_tokens);
     });
 }
 
@@ -147,6 +172,94 @@ BOOST_AUTO_TEST_CASE(refused_items_are_invalid_requests) {
         BOOST_TEST(out.diag.client_message.find("document 5") != std::string::npos,
                    out.diag.client_message);
         BOOST_TEST(f.server.stats().requests == 0u);
+    });
+}
+
+// The issue's case: the documented cap is 120,000 tokens, the server's real one 30,000. The
+// call goes out as one request by our limits, is refused, and is re-planned under the limit the
+// refusal states; the next call plans under it from the start.
+BOOST_AUTO_TEST_CASE(a_single_request_over_the_servers_real_token_cap_is_split_by_its_statement) {
+    emulator_fixture f(independent_scoring(500, 30000));
+    request req = long_documents(300, 150, 5);
+    const response want = direct_ranking{}.rank(req);
+    f.run([&]() -> net::awaitable<void> {
+        client c(f.ioc.get_executor(), client_options_for(f.server));
+        BOOST_TEST(c.limits_for().max_request_tokens == 120000u);
+        auto out = co_await call(c, req);
+        BOOST_TEST_REQUIRE(!out.ec, out.diag.to_string());
+        check_same_ranking(out.res, want);
+        BOOST_TEST(out.res.requests >= 2u);
+        BOOST_TEST(f.server.stats().responses_by_status[400] == 1u);
+        BOOST_TEST(out.diag.limits_note.find("30,000 tokens per request") != std::string::npos,
+                   out.diag.limits_note);
+        BOOST_TEST(out.diag.to_string().find("limits: ") != std::string::npos);
+        BOOST_TEST(c.limits_for().max_request_tokens == 30000u);
+        BOOST_TEST(c.limits_for("other-model").max_request_tokens == 120000u);
+        BOOST_TEST(c.stats().limits_learned == 1u);
+        BOOST_TEST(c.stats().refused_splits == 1u);
+
+        // Paid once: the next call is planned under the learned cap and nothing is refused.
+        auto again = co_await call(c, req);
+        BOOST_TEST_REQUIRE(!again.ec, again.diag.to_string());
+        check_same_ranking(again.res, want);
+        BOOST_TEST(f.server.stats().responses_by_status[400] == 1u);
+        BOOST_TEST(again.diag.limits_note.find("planned under limits learned") != std::string::npos,
+                   again.diag.limits_note);
+        BOOST_TEST(c.stats().refused_splits == 1u);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(a_stated_document_cap_is_learned_too) {
+    emulator_fixture f(independent_scoring(100, 120000));
+    request req = many_documents(300, 9);
+    req.top_n = 7;
+    const response want = direct_ranking{}.rank(req);
+    f.run([&]() -> net::awaitable<void> {
+        client c(f.ioc.get_executor(), client_options_for(f.server));
+        auto out = co_await call(c, req);
+        BOOST_TEST_REQUIRE(!out.ec, out.diag.to_string());
+        check_same_ranking(out.res, want);
+        BOOST_TEST(out.res.requests == 3u); // re-planned: 100 + 100 + 100
+        BOOST_TEST(c.limits_for().max_documents == 100u);
+        BOOST_TEST(out.diag.limits_note.find("100 documents per request") != std::string::npos,
+                   out.diag.limits_note);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(a_refusal_that_states_no_limit_halves_a_single_request) {
+    emulator_fixture f(independent_scoring());
+    request req = many_documents(10, 3);
+    const response want = direct_ranking{}.rank(req);
+    f.run([&]() -> net::awaitable<void> {
+        client c(f.ioc.get_executor(), client_options_for(f.server));
+        f.server.push_fault(emulator::fault::status(
+            413, R"({"request_id":"r","code":"RequestTooLarge","message":"too large"})"));
+        auto out = co_await call(c, req);
+        BOOST_TEST_REQUIRE(!out.ec, out.diag.to_string());
+        check_same_ranking(out.res, want);
+        BOOST_TEST(out.res.requests == 2u);
+        BOOST_TEST(c.stats().limits_learned == 0u);
+        BOOST_TEST(c.limits_for().max_documents == 500u);
+        BOOST_TEST(out.diag.limits_note.find("sent again as 2 requests") != std::string::npos,
+                   out.diag.limits_note);
+    });
+}
+
+BOOST_AUTO_TEST_CASE(a_document_alone_over_the_stated_limit_fails_with_the_servers_answer) {
+    emulator_fixture f(independent_scoring(500, 2000));
+    request req = many_documents(20, 4);
+    req.documents[13] = long_documents(1, 1500, 1).documents[0]; // ~2,000+ tokens alone
+    f.run([&]() -> net::awaitable<void> {
+        client c(f.ioc.get_executor(), client_options_for(f.server));
+        auto out = co_await call(c, req);
+        BOOST_TEST(out.ec == errc::bad_request);
+        BOOST_TEST(out.diag.http_status == 400u);
+        BOOST_TEST(out.diag.client_message.find("under the limit the server stated (2,000 "
+                                                "tokens per request)") != std::string::npos,
+                   out.diag.client_message);
+        BOOST_TEST(out.diag.client_message.find("document 13") != std::string::npos,
+                   out.diag.client_message);
+        BOOST_TEST(f.server.stats().requests == 1u);
     });
 }
 

@@ -45,12 +45,12 @@ BOOST_AUTO_TEST_CASE(wrong_key_is_authentication_failed_in_both_dialects) {
 }
 
 BOOST_AUTO_TEST_CASE(server_side_400_is_bad_request) {
-    emulator::options opts = tls_emulator_options();
-    opts.max_documents = 3;
-    emulator_fixture f(opts);
+    emulator_fixture f;
     f.run([&]() -> net::awaitable<void> {
         client c(f.ioc.get_executor(), no_retries(f.server));
-        auto out = co_await call(c, sample_request()); // 5 documents, the server takes 3
+        f.server.push_fault(emulator::fault::status(
+            400, R"({"request_id":"r-400","code":"InvalidParameter","message":"top_n is bad"})"));
+        auto out = co_await call(c, sample_request());
         BOOST_TEST(out.ec == errc::bad_request);
         BOOST_TEST(out.diag.http_status == 400u);
         BOOST_TEST(out.diag.provider_code == "InvalidParameter");
