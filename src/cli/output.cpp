@@ -58,6 +58,10 @@ void write_response_json(std::ostream& out, const rerank::response& res,
     text.append(",\"throttled\":").append(std::to_string(diag.throttled));
     text.append(",\"admission_wait_ms\":");
     append_number(text, static_cast<double>(diag.admission_wait.count()) / 1000);
+    if (!diag.limits_note.empty()) {
+        text.append(",\"limits_note\":");
+        append_json_text(text, diag.limits_note);
+    }
     text.append("}\n");
     out << text;
 }
@@ -94,6 +98,8 @@ void write_response_table(std::ostream& out, const rerank::response& res,
     table.push_back('\n');
     if (!diag.quota_note.empty())
         table += "quota: " + text::printable(diag.quota_note) + "\n";
+    if (!diag.limits_note.empty())
+        table += "limits: " + text::printable(diag.limits_note) + "\n";
     out << table;
 }
 

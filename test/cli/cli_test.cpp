@@ -440,6 +440,25 @@ BOOST_AUTO_TEST_CASE(batching_flags_split_the_call) {
     BOOST_TEST(server.stats().requests == 2u);
 }
 
+// A server whose real limits are below ours: the call still succeeds, and says why it split.
+BOOST_AUTO_TEST_CASE(a_server_with_lower_limits_than_ours_is_not_a_failure) {
+    emulator::options opts = tls_emulator_options();
+    opts.max_documents = 2;
+    emulator::server lower(opts);
+    lower.start();
+    auto r = run_process({cli_path(), "--documents", "-", "--base-url", lower.base_url(),
+                          "--api-key-env", "RERANK_TEST_KEY", "--ca-file", cert_path("ca.pem"),
+                          "--query", "rerank model"},
+                         {"RERANK_TEST_KEY=emulator-key"}, limit, documents_jsonl);
+    BOOST_TEST_REQUIRE(r.status == 0, r.err);
+    auto json = boost::json::parse(r.out).as_object();
+    BOOST_TEST(json.at("requests").as_int64() == 2);
+    BOOST_TEST(json.at("results").as_array().size() == 4u);
+    const std::string note(json.at("limits_note").as_string());
+    BOOST_TEST(note.find("2 documents per request") != std::string::npos, note);
+    BOOST_TEST(lower.stats().responses_by_status[400] == 1u);
+}
+
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(cli_tokens)
