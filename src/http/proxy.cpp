@@ -1,6 +1,6 @@
 #include "http/proxy.hpp"
 
-#include "http/url_authority.hpp"
+#include "text/url_authority.hpp"
 
 #include "text/printable.hpp"
 

@@ -1,6 +1,7 @@
 #include "quota/redis_url.hpp"
 
 #include "text/printable.hpp"
+#include "text/url_authority.hpp"
 
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
@@ -50,28 +51,10 @@ error_code parse_redis_url(std::string_view url_text, redis_endpoint& out, diagn
                                     "a user name is not supported: use redis://:password@host");
         ep.password = url.password();
     }
-    switch (url.host_type()) {
-    case boost::urls::host_type::name:
-    case boost::urls::host_type::ipv4:
-        ep.host = url.host();
-        break;
-    case boost::urls::host_type::ipv6:
-        ep.host = url.host_address();
-        break;
-    default:
-        return refuse_redis_url(diag, url_text, "no usable host");
-    }
-    if (ep.host.empty())
-        return refuse_redis_url(diag, url_text, "no host");
-
-    if (url.has_port()) {
-        // Read the digits: Boost.URL 1.81's port_number() keeps a larger port modulo 65536.
-        if (!is_decimal_at_most(url.port(), 65535) || url.port_number() == 0)
-            return refuse_redis_url(diag, url_text, "invalid port");
-        ep.port = std::to_string(url.port_number());
-    } else {
-        ep.port = "6379";
-    }
+    if (const std::string_view wrong =
+            read_host_and_port(url, "6379", ep.host, ep.port, host_form::decoded);
+        !wrong.empty())
+        return refuse_redis_url(diag, url_text, wrong);
 
     std::string_view path = url.encoded_path();
     if (!path.empty() && path != "/") {

@@ -1,13 +1,16 @@
-#include "http/url_authority.hpp"
+#include "text/url_authority.hpp"
 
 namespace rerank::detail {
 
 std::string_view read_host_and_port(const boost::urls::url_view& url, std::string_view default_port,
-                                    std::string& host, std::string& port) {
+                                    std::string& host, std::string& port, host_form form) {
     switch (url.host_type()) {
     case boost::urls::host_type::name:
     case boost::urls::host_type::ipv4:
-        host = url.encoded_host();
+        if (form == host_form::encoded)
+            host = url.encoded_host();
+        else
+            host = url.host();
         break;
     case boost::urls::host_type::ipv6:
         host = url.host_address();
