@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <span>
 #include <string>
 
 namespace rerank::detail {
@@ -26,6 +27,31 @@ std::string text_of(const boost::json::object& obj, std::string_view key) {
     if (v->is_uint64())
         return std::to_string(v->get_uint64());
     return {};
+}
+
+// FastAPI's `detail` (vLLM's and many gateways' validation errors): a string, or a list of
+// `{loc, msg, type}` objects, whose messages are joined (the first three, then a count).
+std::string detail_text(const boost::json::value& detail) {
+    if (const auto* s = detail.if_string())
+        return std::string(s->data(), s->size());
+    const auto* items = detail.if_array();
+    if (items == nullptr)
+        return {};
+    std::string joined;
+    std::size_t shown = 0;
+    for (const boost::json::value& item : *items) {
+        if (!item.is_object())
+            continue;
+        std::string msg = text_of(item.get_object(), "msg");
+        if (msg.empty())
+            continue;
+        if (shown == 3) {
+            joined += " (and " + std::to_string(items->size() - shown) + " more)";
+            break;
+        }
+        joined += (shown++ == 0 ? "" : "; ") + msg;
+    }
+    return joined;
 }
 
 bool iequals(std::string_view a, std::string_view b) noexcept {
@@ -70,11 +96,15 @@ void decode_error_body(unsigned http_status, std::string_view body, diagnostics&
             message = text_of(inner, "message");
         } else if (error != nullptr && error->is_string()) {
             message = text_of(obj, "error");
+            code = text_of(obj, "error_type"); // TEI: {error, error_type}
         }
         if (code.empty())
             code = text_of(obj, "code");
         if (message.empty())
             message = text_of(obj, "message");
+        if (const boost::json::value* detail = obj.if_contains("detail");
+            message.empty() && detail != nullptr)
+            message = detail_text(*detail);
     }
 
     if (!request_id.empty())
@@ -86,6 +116,45 @@ void decode_error_body(unsigned http_status, std::string_view body, diagnostics&
     }
     diag.provider_code = std::move(code);
     diag.provider_message = std::move(message);
+}
+
+bool says_too_large(rerank::dialect d, const diagnostics& diag) noexcept {
+    static constexpr std::string_view dashscope[] = {"input length", "batch size", "too large",
+                                                     "too long"};
+    static constexpr std::string_view cohere[] = {"too many documents", "too many tokens",
+                                                  "too long"};
+    static constexpr std::string_view jina[] = {"maximum context length", "too large", "too many",
+                                                "exceeds"};
+    static constexpr std::string_view voyage[] = {"max allowed tokens", "cannot exceed",
+                                                  "too many"};
+    static constexpr std::string_view tei[] = {"maximum allowed batch size", "must have less than",
+                                               "payload too large"};
+    static constexpr std::string_view nim[] = {"exceeds", "too many", "maximum"};
+    std::span<const std::string_view> phrases;
+    switch (d) {
+    case rerank::dialect::dashscope:
+    case rerank::dialect::dashscope_native:
+        phrases = dashscope;
+        break;
+    case rerank::dialect::cohere:
+        phrases = cohere;
+        break;
+    case rerank::dialect::jina:
+        phrases = jina;
+        break;
+    case rerank::dialect::voyage:
+        phrases = voyage;
+        break;
+    case rerank::dialect::tei:
+        phrases = tei;
+        break;
+    case rerank::dialect::nim:
+        phrases = nim;
+        break;
+    }
+    return std::any_of(phrases.begin(), phrases.end(), [&](std::string_view phrase) {
+        return icontains(diag.provider_message, phrase);
+    });
 }
 
 bool is_billing_error(const diagnostics& diag) noexcept {
