@@ -1,21 +1,16 @@
 // The documented limits of the rerank models, and the token budget a request may use.
 #include <rerank/limits.hpp>
 
+#include "text/ascii_case.hpp"
+
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 
 namespace rerank {
 
 namespace {
 
-bool icontains(std::string_view haystack, std::string_view needle) noexcept {
-    return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                       [](char x, char y) {
-                           return std::tolower(static_cast<unsigned char>(x)) ==
-                                  std::tolower(static_cast<unsigned char>(y));
-                       }) != haystack.end();
-}
+using text::icontains;
 
 // Voyage's documented caps per model (https://docs.voyageai.com/reference/reranker-api): the
 // total of query tokens × documents + document tokens, and the (query + document) context.

@@ -70,7 +70,12 @@ public:
     /// Exact Qwen3 counts and the cheap upper bound, for batch planning (exact counts only when
     /// a tokens-per-minute limit is set: the pacer then charges what the server counts).
     token_counter counter;
-    /// The limits for a call to `model`: `options.limits` or the model's defaults.
+    /// UTF-8 bytes, the proven bound for models whose tokenizer we do not have.
+    token_counter byte_counter;
+    /// The counter for a call to `model` (`uses_qwen3_tokenizer`).
+    const token_counter& counter_for(std::string_view model) const;
+    /// The limits for a call to `model`: `options.limits` or the model's defaults in the
+    /// client's dialect.
     rerank::limits limits_for(std::string_view model) const;
     /// A thread for planning very large calls, so exact token counting of megabytes of text
     /// does not hold up the strand (created on first use).

@@ -1,6 +1,7 @@
 #include "codec/error_body.hpp"
 
 #include "codec/body_snippet.hpp"
+#include "text/ascii_case.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
@@ -8,12 +9,14 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
 #include <span>
 #include <string>
 
 namespace rerank::detail {
 namespace {
+
+using text::icontains;
+using text::iequals;
 
 // Text of a string or number member; empty for anything else (null included).
 std::string text_of(const boost::json::object& obj, std::string_view key) {
@@ -52,21 +55,6 @@ std::string detail_text(const boost::json::value& detail) {
         joined += (shown++ == 0 ? "" : "; ") + msg;
     }
     return joined;
-}
-
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
-bool icontains(std::string_view haystack, std::string_view needle) noexcept {
-    return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                       [](char x, char y) {
-                           return std::tolower(static_cast<unsigned char>(x)) ==
-                                  std::tolower(static_cast<unsigned char>(y));
-                       }) != haystack.end();
 }
 
 } // namespace
@@ -130,28 +118,11 @@ bool says_too_large(rerank::dialect d, const diagnostics& diag) noexcept {
     static constexpr std::string_view tei[] = {"maximum allowed batch size", "must have less than",
                                                "payload too large"};
     static constexpr std::string_view nim[] = {"exceeds", "too many", "maximum"};
-    std::span<const std::string_view> phrases;
-    switch (d) {
-    case rerank::dialect::dashscope:
-    case rerank::dialect::dashscope_native:
-        phrases = dashscope;
-        break;
-    case rerank::dialect::cohere:
-        phrases = cohere;
-        break;
-    case rerank::dialect::jina:
-        phrases = jina;
-        break;
-    case rerank::dialect::voyage:
-        phrases = voyage;
-        break;
-    case rerank::dialect::tei:
-        phrases = tei;
-        break;
-    case rerank::dialect::nim:
-        phrases = nim;
-        break;
-    }
+    // In declaration order of the dialects (both DashScope dialects share their wording).
+    static constexpr std::span<const std::string_view> by_dialect[] = {
+        dashscope, dashscope, cohere, jina, voyage, tei, nim};
+    static_assert(std::size(by_dialect) == std::size(rerank::all_dialects));
+    const std::span<const std::string_view> phrases = by_dialect[static_cast<std::size_t>(d)];
     return std::any_of(phrases.begin(), phrases.end(), [&](std::string_view phrase) {
         return icontains(diag.provider_message, phrase);
     });
