@@ -5,6 +5,7 @@
 #include "codec/error_body.hpp"
 #include "codec/validate.hpp"
 #include "decode_support.hpp"
+#include "support/paths.hpp"
 
 #include <boost/test/unit_test.hpp>
 
@@ -110,6 +111,31 @@ BOOST_AUTO_TEST_CASE(instruct_is_never_encoded_where_there_is_no_field) {
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(dialect_decode)
+
+// The documented example of each API (test/data/codec, also the fuzzers' seeds): the same
+// ranking of 3 documents in every dialect.
+BOOST_AUTO_TEST_CASE(documented_examples) {
+    const std::vector<wire_result> ranking = {
+        {2, 0.9306640625}, {0, 0.45123291015625}, {1, 0.0187530517578125}};
+    const std::vector<wire_result> logits = {{2, 2.59765625}, {0, -0.1953125}, {1, -3.95703125}};
+    struct golden {
+        dialect d;
+        const char* file;
+        std::uint64_t tokens;
+    };
+    for (const golden& g : {golden{dialect::cohere, "cohere_response.json", 0},
+                            golden{dialect::jina, "jina_response.json", 79},
+                            golden{dialect::voyage, "voyage_response.json", 79},
+                            golden{dialect::tei, "tei_response.json", 0},
+                            golden{dialect::nim, "nim_response.json", 0}}) {
+        const std::string body =
+            rerank::test::read_file(rerank::test::data_path(std::string("codec/") + g.file));
+        const auto o = both(g.d, body, 3, 3);
+        BOOST_TEST(!o.ec, g.file << ": " << o.diag.client_message);
+        BOOST_TEST((o.out.results == (g.d == dialect::nim ? logits : ranking)), g.file);
+        BOOST_TEST(o.out.total_tokens == g.tokens, g.file);
+    }
+}
 
 BOOST_AUTO_TEST_CASE(cohere_results_and_meta_tokens) {
     const auto o =
@@ -217,6 +243,28 @@ BOOST_AUTO_TEST_CASE(strict_checks_hold_in_every_dialect) {
 BOOST_AUTO_TEST_SUITE_END()
 
 BOOST_AUTO_TEST_SUITE(dialect_error_bodies)
+
+BOOST_AUTO_TEST_CASE(documented_error_bodies) {
+    const auto read = [](const char* file) {
+        return rerank::test::read_file(rerank::test::data_path(std::string("codec/") + file));
+    };
+    diagnostics tei, vllm, fastapi, cohere;
+    decode_error_body(422, read("error_tei.json"), tei);
+    BOOST_TEST(tei.provider_code == "Validation");
+    BOOST_TEST(says_too_large(dialect::tei, tei));
+    decode_error_body(400, read("error_vllm.json"), vllm);
+    BOOST_TEST(vllm.provider_code == "400");
+    BOOST_TEST(says_too_large(dialect::jina, vllm));
+    decode_error_body(422, read("error_fastapi.json"), fastapi);
+    BOOST_TEST(fastapi.provider_message == "Field required");
+    BOOST_TEST(!says_too_large(dialect::jina, fastapi));
+    decode_error_body(400, read("error_cohere.json"), cohere);
+    BOOST_TEST(cohere.provider_message == "invalid request: list of documents must not be empty");
+    BOOST_TEST(cohere.request_id == "5a7d2c1e-0f3b-4a8e-9c2d-6b1e8f4a3d70");
+    BOOST_TEST(!says_too_large(dialect::cohere, cohere));
+    // Diagnostics show what the provider said.
+    BOOST_TEST(vllm.to_string().find("maximum context length") != std::string::npos);
+}
 
 BOOST_AUTO_TEST_CASE(each_providers_error_shape) {
     diagnostics cohere;
