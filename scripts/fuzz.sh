@@ -54,11 +54,14 @@ make_seeds() {
         seed error_body "$(basename "$f")" 1 144 <"$f" # HTTP 400
         seed error_body "429-$(basename "$f")" 1 173 <"$f"
     done
-    # Responses: byte 0 is the dialect (0 compatible, 1 native; +128 with top_n), byte 1 the
+    # Responses: byte 0 is the dialect (its position in rerank::all_dialects: 0 compatible,
+    # 1 native, 2 cohere, 3 jina, 4 voyage, 5 tei, 6 nim; +128 with top_n), byte 1 the
     # documents, byte 2 top_n; every count from 1 to 5 (one of them the file's own).
-    for f in "$codec"/compatible_*.json "$codec"/native_*.json; do
-        local dialect=0
-        [[ $(basename "$f") == native_* ]] && dialect=1
+    local -A dialect_of=([compatible]=0 [native]=1 [cohere]=2 [jina]=3 [voyage]=4 [tei]=5 [nim]=6)
+    for f in "$codec"/{compatible,native,cohere,jina,voyage,tei,nim}_*.json; do
+        local name dialect
+        name=$(basename "$f")
+        dialect=${dialect_of[${name%%_*}]}
         for docs in 1 2 3 4 5; do
             seed decode_response "$docs-$(basename "$f")" "$dialect" "$docs" 0 <"$f"
         done

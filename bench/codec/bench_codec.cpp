@@ -63,16 +63,49 @@ std::vector<std::string> make_documents(std::size_t n, text style = text::quoted
     return docs;
 }
 
-// A 200 answer echoing every document, as DashScope's compatible API does.
-std::string make_response(dialect d, const std::vector<std::string>& docs) {
+// A 200 answer in dialect `d`: echoing every document as DashScope's compatible API does
+// (always) and as Jina-style servers do when asked (`echo`); the other dialects' answers to the
+// client's requests carry no text (it asks for none: return_documents / return_text false).
+std::string make_response(dialect d, const std::vector<std::string>& docs, bool echo = true) {
+    const char* score_key = d == dialect::tei   ? "score"
+                            : d == dialect::nim ? "logit"
+                                                : "relevance_score";
+    echo =
+        echo && (d == dialect::dashscope || d == dialect::dashscope_native || d == dialect::jina);
     boost::json::array results;
     for (std::size_t i = 0; i != docs.size(); ++i) {
         const std::size_t index = (i * 7919) % docs.size(); // some permutation-like order
-        results.push_back({{"index", index},
-                           {"relevance_score", 1.0 / static_cast<double>(i + 2)},
-                           {"document", {{"text", docs[index]}}}});
+        boost::json::object r{{"index", index}, {score_key, 1.0 / static_cast<double>(i + 2)}};
+        if (echo)
+            r["document"] = {{"text", docs[index]}};
+        results.push_back(std::move(r));
     }
     boost::json::object body;
+    switch (d) {
+    case dialect::cohere:
+        return boost::json::serialize(boost::json::object{
+            {"id", "5a1b0e8c-7c6f-9d2e-a3b4-0123456789ab"},
+            {"results", results},
+            {"meta",
+             {{"api_version", {{"version", "2"}}}, {"billed_units", {{"search_units", 1}}}}}});
+    case dialect::jina:
+        return boost::json::serialize(
+            boost::json::object{{"id", "rerank-5a1b0e8c"},
+                                {"model", "BAAI/bge-reranker-v2-m3"},
+                                {"usage", {{"prompt_tokens", 14000}, {"total_tokens", 14000}}},
+                                {"results", results}});
+    case dialect::voyage:
+        return boost::json::serialize(boost::json::object{{"object", "list"},
+                                                          {"data", results},
+                                                          {"model", "rerank-2.5"},
+                                                          {"usage", {{"total_tokens", 14000}}}});
+    case dialect::tei:
+        return boost::json::serialize(results);
+    case dialect::nim:
+        return boost::json::serialize(boost::json::object{{"rankings", results}});
+    default:
+        break;
+    }
     if (d == dialect::dashscope) {
         body = {{"id", "5a1b0e8c-7c6f-9d2e-a3b4-0123456789ab"},
                 {"object", "list"},
@@ -112,6 +145,7 @@ void BM_encode(benchmark::State& state, dialect d) {
 }
 BENCHMARK_CAPTURE(BM_encode, compatible, dialect::dashscope)->Arg(10)->Arg(100)->Arg(500);
 BENCHMARK_CAPTURE(BM_encode, native, dialect::dashscope_native)->Arg(10)->Arg(100)->Arg(500);
+BENCHMARK_CAPTURE(BM_encode, nim, dialect::nim)->Arg(100);
 
 void BM_encoded_size(benchmark::State& state) {
     const auto docs = make_documents(static_cast<std::size_t>(state.range(0)));
@@ -123,9 +157,9 @@ void BM_encoded_size(benchmark::State& state) {
 }
 BENCHMARK(BM_encoded_size)->Arg(100)->Arg(500);
 
-void BM_decode(benchmark::State& state, dialect d, text style) {
+void BM_decode(benchmark::State& state, dialect d, text style, bool echo = true) {
     const auto docs = make_documents(static_cast<std::size_t>(state.range(0)), style);
-    const std::string body = make_response(d, docs);
+    const std::string body = make_response(d, docs, echo);
     rd::response_decoder decoder;
     rd::decoded_response out;
     rerank::diagnostics diag;
@@ -148,6 +182,15 @@ BENCHMARK_CAPTURE(BM_decode, native_quoted, dialect::dashscope_native, text::quo
     ->Arg(100)
     ->Arg(500);
 BENCHMARK_CAPTURE(BM_decode, compatible_plain, dialect::dashscope, text::plain)->Arg(100);
+// Every other dialect for 100 results, as answered to the client's requests (no echo), and
+// Jina-style with the echo too, for comparison with DashScope's compatible answers.
+BENCHMARK_CAPTURE(BM_decode, cohere, dialect::cohere, text::quoted, false)->Arg(100);
+BENCHMARK_CAPTURE(BM_decode, jina, dialect::jina, text::quoted, false)->Arg(100);
+BENCHMARK_CAPTURE(BM_decode, jina_echo_quoted, dialect::jina, text::quoted, true)->Arg(100);
+BENCHMARK_CAPTURE(BM_decode, voyage, dialect::voyage, text::quoted, false)->Arg(100);
+BENCHMARK_CAPTURE(BM_decode, tei, dialect::tei, text::quoted, false)->Arg(100);
+BENCHMARK_CAPTURE(BM_decode, nim, dialect::nim, text::quoted, false)->Arg(100);
+BENCHMARK_CAPTURE(BM_decode, compatible_no_echo, dialect::dashscope, text::quoted, false)->Arg(100);
 BENCHMARK_CAPTURE(BM_decode, compatible_cjk, dialect::dashscope, text::cjk)->Arg(100);
 
 // The baseline of bench-notes.md: json::parse into a DOM (reusing its memory) and a walk.

@@ -41,6 +41,14 @@ struct token_counter {
 /// (the vocabulary loads on the first exact count), `qwen3_token_upper_bound` as the bound.
 token_counter qwen3_token_counter();
 
+/// The counter of every model whose tokenizer the library does not have: a text's UTF-8 byte
+/// count, used as its "exact" count (so limits are never exceeded, at the cost of smaller
+/// sub-requests than needed). Why bytes bound tokens (see byte_counter.cpp for the argument):
+/// every token a byte-level BPE, a SentencePiece or Unigram model with byte fallback, a
+/// WordPiece or a character-level tokenizer emits for a text covers at least one byte of that
+/// text, and tokens do not overlap, so there are at most as many tokens as bytes.
+token_counter utf8_byte_token_counter();
+
 /// A contiguous range of the caller's documents: `request::documents[first, first + count)`.
 struct batch {
     std::size_t first = 0; ///< index of the first document in `request::documents`

@@ -77,8 +77,15 @@ struct client_options {
     bool accept_gzip = false;
     /// Limits every HTTP request is kept under; a call over them is split into sub-requests
     /// that run concurrently and are merged by score. Default (unset):
-    /// `limits::for_model(model)` (500 documents, 120,000 tokens per request for qwen3-rerank).
+    /// `limits::for_model(dialect, model)` (500 documents, 120,000 tokens per request for
+    /// qwen3-rerank; TEI 32 documents, NIM 512, ...).
     std::optional<rerank::limits> limits;
+    /// Whether a call for a model that scores listwise (`scores_listwise`: Jina reranker v3
+    /// and the like) may be split over the limits and merged by score. Such scores depend on the
+    /// documents sent together, so a merged ranking is not the one the model would give in one
+    /// request. Default false: a listwise call that does not fit one request fails with
+    /// `errc::invalid_request` saying why.
+    bool split_listwise = false;
     /// Sub-requests of one split call in flight at once (also bounded by
     /// `pool.max_connections`). Default 8.
     std::size_t max_parallel_requests = 8;

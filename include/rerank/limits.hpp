@@ -1,12 +1,30 @@
 // What one request to a rerank model may hold, and what to do with an item over the per-item limit.
 #pragma once
 
+#include <rerank/dialect.hpp>
+
 #include <cstddef>
 #include <string_view>
 
 namespace rerank {
 
 /// What the client does with a query or document longer than `limits::max_item_tokens`.
+///
+/// Each API's own truncation switch follows the policy (the client sends it on every request):
+///
+/// | dialect | `server_truncates` | `client_truncates` | `refuse` |
+/// |---|---|---|---|
+/// | DashScope (both) | no switch: the server truncates | no switch | no switch |
+/// | Cohere | `max_tokens_per_doc`: `max_item_tokens` | same | same |
+/// | Jina-style | no switch (server's behaviour) | no switch | no switch |
+/// | Voyage | `truncation: true` | `truncation: true` | `truncation: false` |
+/// | TEI | `truncate: true` | `truncate: true` | `truncate: false` |
+/// | NIM | `truncate: "END"` | `truncate: "END"` | `truncate: "NONE"` |
+///
+/// Under `refuse` the server is told not to truncate either, so an item the client's count let
+/// through but the server finds too long is an error, never a silently cut ranking. Cohere has no
+/// "refuse" switch: `max_tokens_per_doc` is what its server truncates documents to (its default
+/// is 4,096, https://docs.cohere.com/reference/rerank).
 enum class oversized_item_policy {
     /// Default. Send the item whole and let the server truncate it (DashScope does so silently and
     /// ranks the truncated text). The planner counts such an item as `max_item_tokens` tokens.
@@ -55,7 +73,59 @@ struct limits {
     /// - `qwen3-vl-rerank` (text documents): 100 documents, 120,000 tokens, 8,000 per item;
     /// - any other name: the qwen3-rerank values.
     /// Body size, margin and policy keep their defaults.
+    /// The same as `for_model(dialect::dashscope, model)`.
     static limits for_model(std::string_view model) noexcept;
+
+    /// The documented limits of `model` as served in dialect `d`. Where a provider documents no
+    /// cap, the field is `no_token_cap` (tokens) and the server's own refusal ("too large",
+    /// halved and retried by the batcher) is the limit. Token caps are in the model's own
+    /// tokens; the client counts them with the Qwen3 tokenizer for Qwen3 models and with UTF-8
+    /// bytes, a proven upper bound, for any other (`uses_qwen3_tokenizer`).
+    /// - `dashscope`, `dashscope_native`: `for_model(model)`.
+    /// - `cohere`: 1,000 documents (the documented recommendation; up to 10,000 accepted),
+    ///   4,096 tokens per item (`max_tokens_per_doc`'s default), no request token cap
+    ///   (https://docs.cohere.com/reference/rerank,
+    ///   https://docs.cohere.com/docs/reranking-best-practices).
+    /// - `jina` (Jina, vLLM, llama.cpp, SiliconFlow, Infinity): 1,000 documents (none of these
+    ///   servers documents a count cap; 1,000 keeps one body of ordinary documents well under
+    ///   the 16 MiB body cap and each sub-request's latency bounded), no request token cap
+    ///   (vLLM and llama.cpp bound each (query, document) pair by the model's context, not the
+    ///   request), no per-item cap (each server's model context differs; the server truncates
+    ///   or refuses, per its own settings).
+    /// - `voyage`: 1,000 documents; total tokens (query × documents + documents) 600,000 for
+    ///   `rerank-2.5`, `rerank-2.5-lite`, `rerank-2`, `rerank-2-lite` (or `rerank-lite-2`),
+    ///   300,000 for `rerank-1` and `rerank-lite-1`; per item the (query + document) context:
+    ///   32,000, 32,000, 16,000, 8,000, 8,000, 4,000; an unknown model gets rerank-2.5's
+    ///   (https://docs.voyageai.com/reference/reranker-api).
+    /// - `tei`: 32 documents (the server's `--max-client-batch-size` default; set
+    ///   `client_options::limits` when the server was started with another), 2,000,000 body
+    ///   bytes (its `--payload-limit` default), no token caps (the model's own, per pair)
+    ///   (https://huggingface.co/docs/text-embeddings-inference/cli_arguments).
+    /// - `nim`: 512 passages, no token caps (each pair is bounded by the model; `truncate`)
+    ///   (https://docs.nvidia.com/nim/nemo-retriever/text-reranking/latest/using-reranking.html).
+    /// Margin and policy keep their defaults.
+    static limits for_model(rerank::dialect d, std::string_view model) noexcept;
+
+    /// "No documented cap": 2^40 tokens, far above anything a request can hold, yet small
+    /// enough that the planner's products (query tokens × documents) cannot overflow.
+    static constexpr std::size_t no_token_cap = std::size_t(1) << 40;
 };
+
+/// Whether the client counts `model`'s tokens with the Qwen3 tokenizer (exactly): DashScope's
+/// models (any name in the `dashscope` dialects), and in every dialect any name holding
+/// `qwen3` (`Qwen/Qwen3-Reranker-0.6B`, `qwen3-rerank`) or `gte-rerank`, case-insensitive.
+/// Every other model is counted in UTF-8 bytes of its text, an upper bound of its tokens (see
+/// `utf8_byte_token_counter` in batch_plan.hpp).
+bool uses_qwen3_tokenizer(rerank::dialect d, std::string_view model) noexcept;
+
+/// Whether `model` is known to score listwise: its scores depend on which documents share the
+/// request, so scores from split sub-requests are not comparable and merging them by score is
+/// not valid. The table (case-insensitive substrings of the model name): `jina-reranker-v3`
+/// (https://arxiv.org/abs/2509.25085: "causal attention between the query and all candidate
+/// documents in the same context window"), and the generative listwise rerankers
+/// `rank_zephyr` / `rank-zephyr` and `rank_vicuna` / `rank-vicuna` (RankZephyr, RankVicuna),
+/// `first-mistral` / `first_mistral` (FIRST). A call for such a model that does not fit one
+/// request fails with `errc::invalid_request` unless `client_options::split_listwise` is set.
+bool scores_listwise(std::string_view model) noexcept;
 
 } // namespace rerank

@@ -9,12 +9,30 @@
 
 namespace rerank {
 
+/// What a `result::relevance_score` measures, which decides how scores may be read and compared.
+/// Set from the dialect: scores from different kinds (or different providers) are never
+/// comparable, and the client never merges them.
+enum class score_kind {
+    /// A relevance in [0, 1] (a sigmoid or softmax of the model's output): DashScope, Cohere,
+    /// Jina-style servers, Voyage, and TEI (whose `raw_scores` the client never asks for).
+    probability,
+    /// The model's raw output, any finite real, higher is more relevant: NVIDIA NIM's `logit`.
+    /// Apply a sigmoid to get a probability for pointwise cross-encoders.
+    logit,
+};
+
+/// "probability" or "logit".
+constexpr std::string_view to_string(score_kind k) noexcept {
+    return k == score_kind::logit ? "logit" : "probability";
+}
+
 /// One ranked document.
 struct result {
     /// Position of the document in `request::documents`.
     std::size_t index = 0;
-    /// The model's relevance score, finite; higher is more relevant. Scores are comparable
-    /// within one call (DashScope promises only the order within one request).
+    /// The model's relevance score as the provider sent it, finite; higher is more relevant.
+    /// Its scale is `response::score_kind`. Scores are comparable within one call (DashScope
+    /// promises only the order within one request).
     double relevance_score = 0;
     /// The caller's own text of the document (a view into `request::documents[index]`: valid
     /// while that string lives unchanged). Never taken from the server's echo.
@@ -46,6 +64,9 @@ struct response {
     rerank::usage usage;
     /// How many HTTP requests made up the call (more than 1 when the batcher split it).
     std::size_t requests = 0;
+    /// What `result::relevance_score` measures: `logit` for `dialect::nim`, `probability` for
+    /// every other dialect. Default `probability`.
+    rerank::score_kind score_kind = rerank::score_kind::probability;
 };
 
 } // namespace rerank

@@ -17,8 +17,9 @@ constexpr std::size_t json_escaped_size_cheap(std::string_view text) noexcept {
     return 6 * text.size();
 }
 
-/// Bytes a document adds to the `documents` array beside its escaped text: two quotes, a comma.
-inline constexpr std::size_t json_document_overhead = 3;
+/// Bytes a document adds to the documents array beside its escaped text, in the longest shape of
+/// any dialect: NIM's `{"text":"..."},` (12; a plain string takes 3: two quotes, a comma).
+inline constexpr std::size_t json_document_overhead = 12;
 
 /// Bytes reserved in every body for field names, punctuation, `top_n`, flags, and the model
 /// name when the request does not set one (client models of up to 512 bytes).

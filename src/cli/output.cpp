@@ -43,6 +43,8 @@ void write_response_json(std::ostream& out, const rerank::response& res,
     std::string text;
     text.append("{\"model\":");
     append_json_text(text, res.model);
+    // What relevance_score measures (probability or logit), beside the scores it describes.
+    text.append(",\"score_kind\":\"").append(to_string(res.score_kind)).append("\"");
     text.append(",\"results\":[");
     for (std::size_t i = 0; i < res.results.size(); ++i) {
         const auto& r = res.results[i];

@@ -83,6 +83,7 @@ client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
     , budget(options.retry.budget_tokens, options.retry.budget_refill)
     , watcher(options.observer.get())
     , counter(qwen3_token_counter())
+    , byte_counter(utf8_byte_token_counter())
     , rng_(std::random_device{}()) {
     if (options.base_url.empty()) {
         config_diag.client_message = "client_options::base_url is empty, and the " +
@@ -143,7 +144,11 @@ client_impl::~client_impl() {
 }
 
 rerank::limits client_impl::configured_limits(std::string_view model) const {
-    return options.limits ? *options.limits : rerank::limits::for_model(model);
+    return options.limits ? *options.limits : rerank::limits::for_model(options.dialect, model);
+}
+
+const token_counter& client_impl::counter_for(std::string_view model) const {
+    return uses_qwen3_tokenizer(options.dialect, model) ? counter : byte_counter;
 }
 
 std::pair<rerank::limits, bool> client_impl::limits_for(std::string_view model) const {

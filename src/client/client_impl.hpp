@@ -71,9 +71,13 @@ public:
     /// Exact Qwen3 counts and the cheap upper bound, for batch planning (exact counts only when
     /// a tokens-per-minute limit is set: the pacer then charges what the server counts).
     token_counter counter;
+    /// UTF-8 bytes, the proven bound for models whose tokenizer we do not have.
+    token_counter byte_counter;
+    /// The counter for a call to `model` (`uses_qwen3_tokenizer`).
+    const token_counter& counter_for(std::string_view model) const;
     /// Limits the server stated in refusals, per model (see rerank_call::split_refused).
     batching::learned_limits_table learned_limits;
-    /// `options.limits`, or the documented limits of `model`.
+    /// `options.limits`, or the documented limits of `model` in the client's dialect.
     rerank::limits configured_limits(std::string_view model) const;
     /// The limits for a call to `model`: `configured_limits(model)`, lowered to
     /// what the server stated in refusals; the second member says whether a learned limit

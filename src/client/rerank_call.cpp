@@ -1,5 +1,6 @@
 #include "client/rerank_call.hpp"
 
+#include "codec/dialect_wire.hpp"
 #include "codec/error_body.hpp"
 #include "codec/result_order.hpp"
 #include "codec/validate.hpp"
@@ -109,11 +110,15 @@ net::awaitable<void> rerank_call::run() {
         diag_ = client_->config_diag;
     if (!ec)
         ec = validate_request(request_, diag_);
+    if (!ec)
+        ec = check_dialect_request(client_->options.dialect, request_, diag_);
     batch_plan plan;
     if (!ec) {
         std::tie(planned_limits_, planned_with_learned_) = client_->limits_for(model());
         ec = co_await this->plan(planned_limits_, plan, diag_);
     }
+    if (!ec)
+        ec = check_listwise_split(plan);
     if (!ec && control_.stopped() != call_control::stop_reason::none)
         ec = stop_error(control_, diag_);
     // (No co_await inside ?: : g++ 12 evaluates both arms of such a conditional.)
@@ -125,7 +130,21 @@ net::awaitable<void> rerank_call::run() {
     } else if (!ec) {
         ec = co_await run_batched(plan, res);
     }
+    res.score_kind = wire_of(client_->options.dialect).scores;
     complete(ec, std::move(res));
+}
+
+error_code rerank_call::check_listwise_split(const batch_plan& plan) {
+    if (plan.single_request() || client_->options.split_listwise || !scores_listwise(model()))
+        return {};
+    diag_.client_message =
+        "the model " + std::string(model()) + " scores listwise (its scores depend on the " +
+        "documents sent together), so a call over its limits (" +
+        std::to_string(request_.documents.size()) + " documents, " +
+        std::to_string(plan.batches.size()) +
+        " requests by the plan) cannot be split and merged by score; send fewer documents, or "
+        "set client_options::split_listwise to accept merged scores";
+    return errc::invalid_request;
 }
 
 std::string_view rerank_call::model() const noexcept {
@@ -135,17 +154,18 @@ std::string_view rerank_call::model() const noexcept {
 
 net::awaitable<error_code> rerank_call::plan(const rerank::limits& limits, batch_plan& out,
                                              diagnostics& diag) {
+    const token_counter& counter = client_->counter_for(model());
     std::size_t text_bytes = request_.query.size();
     for (const auto& doc : request_.documents)
         text_bytes += doc.size();
     // Small calls plan in microseconds (cheap bounds, no exact counting): on the strand.
     constexpr std::size_t offload_above_bytes = 256 * 1024;
     if (text_bytes <= offload_above_bytes)
-        co_return plan_batches(request_, limits, client_->counter, out, diag);
+        co_return plan_batches(request_, limits, counter, out, diag);
     co_return co_await net::co_spawn(
         client_->planner(),
         [&]() -> net::awaitable<error_code> {
-            co_return plan_batches(request_, limits, client_->counter, out, diag);
+            co_return plan_batches(request_, limits, counter, out, diag);
         },
         use_awaitable);
 }
@@ -168,6 +188,9 @@ wire_request rerank_call::make_wire(const batch_plan& plan, batch range,
     if (request_.instruct)
         wire.instruct = *request_.instruct;
     wire.return_documents = request_.return_documents;
+    // (Item caps and the policy are never learned: the call's planned limits hold them.)
+    wire.oversized = planned_limits_.oversized_items;
+    wire.max_item_tokens = planned_limits_.max_item_tokens;
     return wire;
 }
 
@@ -189,6 +212,8 @@ net::awaitable<rerank_call::request_outcome> rerank_call::run_single(const batch
     for (const auto& r : decoded.results)
         out.results.push_back(result{r.index, r.relevance_score, request_.documents[r.index]});
     sort_results(out.results);
+    if (request_.top_n && out.results.size() > *request_.top_n)
+        out.results.resize(*request_.top_n); // TEI and NIM answer every document
     co_return outcome;
 }
 
@@ -318,6 +343,7 @@ rerank_call::attempt_once(call_control& control, const request_buffer& buffer,
                           attempt_end_event* seen) {
     begin_attempt(diag);
     attempt_facts facts;
+    facts.dialect = client_->options.dialect;
     auto& pool = *client_->pool;
     auto got = co_await pool.acquire(control, deadline_, diag);
     if (got.ec) {

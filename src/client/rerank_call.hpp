@@ -54,6 +54,9 @@ private:
     /// is large).
     boost::asio::awaitable<error_code> plan(const rerank::limits& limits, batch_plan& out,
                                             diagnostics& diag);
+    // A listwise model's call that the plan splits is refused unless the user opted in
+    // (client_options::split_listwise): its scores could not be merged.
+    error_code check_listwise_split(const batch_plan& plan);
     /// The content of the HTTP request for documents `range` (client-truncated texts are
     /// copied into `truncated`; otherwise the caller's strings are viewed in place).
     wire_request make_wire(const batch_plan& plan, batch range,

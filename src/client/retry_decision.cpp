@@ -9,21 +9,13 @@ namespace rerank::detail {
 
 namespace {
 
-// DashScope answers an input over its limits with 400 and a message rather than 413
-// (dashscope.md §4): "input length ... exceeds", "batch size ... exceeds", "... too large",
-// "... too long".
-bool says_too_large(const diagnostics& diag) {
-    const std::string& m = diag.provider_message;
-    for (std::string_view words : {"input length", "batch size", "too large", "too long"})
-        if (m.find(words) != std::string::npos)
-            return true;
-    return false;
-}
-
-attempt_class classify_status_answer(unsigned status, error_code ec, const diagnostics& diag) {
+attempt_class classify_status_answer(unsigned status, error_code ec, rerank::dialect d,
+                                     const diagnostics& diag) {
     if (status >= 200 && status < 300)
         return attempt_class::permanent; // a 2xx that breaks the contract is not transient
-    if (ec == errc::request_too_large || (ec == errc::bad_request && says_too_large(diag)))
+    // Servers answer an input over their limits with 413, or with 400/422 and a message in their
+    // own words (says_too_large has each dialect's).
+    if (ec == errc::request_too_large || (ec == errc::bad_request && says_too_large(d, diag)))
         return attempt_class::too_large;
     switch (status) {
     case 408:
@@ -34,6 +26,10 @@ attempt_class classify_status_answer(unsigned status, error_code ec, const diagn
         return attempt_class::transient;
     case 429:
         return is_billing_error(diag) ? attempt_class::permanent : attempt_class::throttled;
+    case 499:
+        // Cohere: the request was cancelled on its side, and its error reference says to try
+        // again (https://docs.cohere.com/reference/errors). Its 498 (invalid token) is not.
+        return d == rerank::dialect::cohere ? attempt_class::transient : attempt_class::permanent;
     default:
         return attempt_class::permanent; // 501, 505...: no better by retrying
     }
@@ -51,7 +47,7 @@ attempt_class classify_attempt(const attempt_facts& facts, const diagnostics& di
     if (!facts.ec)
         return attempt_class::succeeded;
     if (facts.http_status != 0)
-        return classify_status_answer(facts.http_status, facts.ec, diag);
+        return classify_status_answer(facts.http_status, facts.ec, facts.dialect, diag);
     if (facts.ec != errc::connection_failed)
         return attempt_class::permanent; // TLS, timeouts, malformed HTTP, cancellation
     if (facts.reused_connection && facts.failed_before_response)

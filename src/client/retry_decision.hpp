@@ -6,6 +6,7 @@
 #include "http/call_control.hpp"
 
 #include <rerank/diagnostics.hpp>
+#include <rerank/dialect.hpp>
 #include <rerank/error.hpp>
 #include <rerank/observer.hpp>
 #include <rerank/retry_policy.hpp>
@@ -35,6 +36,8 @@ struct attempt_facts {
     call_control::stop_reason stop = call_control::stop_reason::none;
     /// The wait the server asked for (`Retry-After` / `retry-after-ms`).
     std::optional<millis> server_wait;
+    /// The API spoken: which wording of "too large" its servers use (`says_too_large`).
+    rerank::dialect dialect = rerank::dialect::dashscope;
 };
 
 /// Classifies an attempt from its facts and, for HTTP errors, what the server said in `diag`

@@ -1,6 +1,7 @@
 #include "codec/decode.hpp"
 
 #include "codec/body_snippet.hpp"
+#include "codec/dialect_wire.hpp"
 #include "codec/json_reader.hpp"
 #include "codec/response_handler.hpp"
 
@@ -43,8 +44,12 @@ error_code response_decoder::decode(rerank::dialect d, std::string_view body,
                                     std::size_t document_count, std::optional<std::size_t> top_n,
                                     decoded_response& out, diagnostics& diag) {
     out.clear();
+    // Where the dialect has no top_n field it was never sent: the server answers every document.
+    const bool top_n_sent = top_n && !wire_of(d).top_n_key.empty();
+    const std::size_t top = top_n_sent ? *top_n : document_count;
+    const std::size_t expected = top < document_count ? top : document_count;
     // One allocation for a well-formed answer instead of one per doubling.
-    out.results.reserve(top_n && *top_n < document_count ? *top_n : document_count);
+    out.results.reserve(expected);
     impl& state = *impl_;
     if (state.seen_dirty)
         std::fill(state.seen.begin(), state.seen.end(), 0);
@@ -77,13 +82,12 @@ error_code response_decoder::decode(rerank::dialect d, std::string_view body,
             diag.body_snippet = make_body_snippet(body);
         return reject(out, diag, handler.problem(), handler.request_id());
     }
-    const std::size_t expected = top_n && *top_n < document_count ? *top_n : document_count;
     if (out.results.size() != expected) {
         std::string message = std::to_string(out.results.size()) + " results, expected " +
                               std::to_string(expected) + " (" + std::to_string(document_count) +
                               " documents";
-        if (top_n)
-            message += ", top_n " + std::to_string(*top_n);
+        if (top_n_sent)
+            message += ", top_n " + std::to_string(top);
         message += ")";
         return reject(out, diag, std::move(message), out.id);
     }

@@ -32,7 +32,7 @@ struct decoded_response {
     std::string model;
     /// In the order received (the server's, best first).
     std::vector<wire_result> results;
-    /// `usage.total_tokens`, else `usage.input_tokens`, else 0.
+    /// `usage.total_tokens`, else `usage.input_tokens` or `meta.tokens.input_tokens`, else 0.
     std::uint64_t total_tokens = 0;
 
     /// Empties every field but keeps the capacity, so one object can be reused.
@@ -51,12 +51,17 @@ struct decoded_response {
 /// between calls, so decoding allocates nothing once warm (beyond growing `out`'s strings and
 /// vector the first times). `id` and `model` must be valid UTF-8.
 ///
-/// Checks: the body is one JSON object; it has `results` (compatible) or `output.results`
-/// (native), an array of objects; each has an integer `index` in [0, document_count) not seen
-/// before (an integral number such as 3.0 counts) and a finite number `relevance_score`
+/// Checks: the body is one JSON object with the dialect's results array — `results`
+/// (DashScope compatible, Cohere, Jina-style), `output.results` (native), `data` (Voyage),
+/// `rankings` (NIM) — or, for TEI, is itself that array; the array holds objects; each has an
+/// integer `index` in [0, document_count) not seen before (an integral number such as 3.0
+/// counts) and a finite number as its score — `relevance_score`, TEI's `score`, NIM's `logit`
 /// (integers are scores too); there are `min(top_n, document_count)` results, or
-/// `document_count` when `top_n` is unset. `document` may be absent, an object or a string.
-/// `usage.total_tokens` wins over `usage.input_tokens`; each must be a non-negative integer.
+/// `document_count` when `top_n` is unset or the dialect has no top_n field (TEI, NIM: the
+/// client cuts the ranking itself). `document` (or TEI's `text`) may be absent, an object or a
+/// string. Tokens: `usage.total_tokens` wins over `usage.input_tokens`, then
+/// `meta.tokens.input_tokens` (Cohere) or `tokens.input_tokens` (SiliconFlow); each must be a
+/// non-negative integer. Unknown members are ignored everywhere.
 ///
 /// On failure returns `errc::bad_response` with `diag.client_message` naming the first problem
 /// ("result 3: index 12 is out of range (10 documents)", "2 results, expected 3"),

@@ -1,6 +1,7 @@
 #include "codec/error_body.hpp"
 
 #include "codec/body_snippet.hpp"
+#include "text/ascii_case.hpp"
 
 #include <boost/json/monotonic_resource.hpp>
 #include <boost/json/parse.hpp>
@@ -8,11 +9,14 @@
 
 #include <algorithm>
 #include <array>
-#include <cctype>
+#include <span>
 #include <string>
 
 namespace rerank::detail {
 namespace {
+
+using text::icontains;
+using text::iequals;
 
 // Text of a string or number member; empty for anything else (null included).
 std::string text_of(const boost::json::object& obj, std::string_view key) {
@@ -28,19 +32,29 @@ std::string text_of(const boost::json::object& obj, std::string_view key) {
     return {};
 }
 
-bool iequals(std::string_view a, std::string_view b) noexcept {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) ==
-               std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
-bool icontains(std::string_view haystack, std::string_view needle) noexcept {
-    return std::search(haystack.begin(), haystack.end(), needle.begin(), needle.end(),
-                       [](char x, char y) {
-                           return std::tolower(static_cast<unsigned char>(x)) ==
-                                  std::tolower(static_cast<unsigned char>(y));
-                       }) != haystack.end();
+// FastAPI's `detail` (vLLM's and many gateways' validation errors): a string, or a list of
+// `{loc, msg, type}` objects, whose messages are joined (the first three, then a count).
+std::string detail_text(const boost::json::value& detail) {
+    if (const auto* s = detail.if_string())
+        return std::string(s->data(), s->size());
+    const auto* items = detail.if_array();
+    if (items == nullptr)
+        return {};
+    std::string joined;
+    std::size_t shown = 0;
+    for (const boost::json::value& item : *items) {
+        if (!item.is_object())
+            continue;
+        std::string msg = text_of(item.get_object(), "msg");
+        if (msg.empty())
+            continue;
+        if (shown == 3) {
+            joined += " (and " + std::to_string(items->size() - shown) + " more)";
+            break;
+        }
+        joined += (shown++ == 0 ? "" : "; ") + msg;
+    }
+    return joined;
 }
 
 } // namespace
@@ -70,11 +84,15 @@ void decode_error_body(unsigned http_status, std::string_view body, diagnostics&
             message = text_of(inner, "message");
         } else if (error != nullptr && error->is_string()) {
             message = text_of(obj, "error");
+            code = text_of(obj, "error_type"); // TEI: {error, error_type}
         }
         if (code.empty())
             code = text_of(obj, "code");
         if (message.empty())
             message = text_of(obj, "message");
+        if (const boost::json::value* detail = obj.if_contains("detail");
+            message.empty() && detail != nullptr)
+            message = detail_text(*detail);
     }
 
     if (!request_id.empty())
@@ -86,6 +104,28 @@ void decode_error_body(unsigned http_status, std::string_view body, diagnostics&
     }
     diag.provider_code = std::move(code);
     diag.provider_message = std::move(message);
+}
+
+bool says_too_large(rerank::dialect d, const diagnostics& diag) noexcept {
+    static constexpr std::string_view dashscope[] = {"input length", "batch size", "too large",
+                                                     "too long"};
+    static constexpr std::string_view cohere[] = {"too many documents", "too many tokens",
+                                                  "too long"};
+    static constexpr std::string_view jina[] = {"maximum context length", "too large", "too many",
+                                                "exceeds"};
+    static constexpr std::string_view voyage[] = {"max allowed tokens", "cannot exceed",
+                                                  "too many"};
+    static constexpr std::string_view tei[] = {"maximum allowed batch size", "must have less than",
+                                               "payload too large"};
+    static constexpr std::string_view nim[] = {"exceeds", "too many", "maximum"};
+    // In declaration order of the dialects (both DashScope dialects share their wording).
+    static constexpr std::span<const std::string_view> by_dialect[] = {
+        dashscope, dashscope, cohere, jina, voyage, tei, nim};
+    static_assert(std::size(by_dialect) == std::size(rerank::all_dialects));
+    const std::span<const std::string_view> phrases = by_dialect[static_cast<std::size_t>(d)];
+    return std::any_of(phrases.begin(), phrases.end(), [&](std::string_view phrase) {
+        return icontains(diag.provider_message, phrase);
+    });
 }
 
 bool is_billing_error(const diagnostics& diag) noexcept {

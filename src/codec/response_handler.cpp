@@ -1,5 +1,7 @@
 #include "codec/response_handler.hpp"
 
+#include "codec/dialect_wire.hpp"
+
 #include <cmath>
 #include <limits>
 
@@ -8,6 +10,10 @@ namespace rerank::detail {
 void response_handler::start(rerank::dialect d, std::size_t document_count, decoded_response& out,
                              std::vector<std::uint32_t>& seen) {
     dialect_ = d;
+    const dialect_wire& shape = wire_of(d);
+    results_key_ = shape.results_key;
+    score_key_ = shape.score_key;
+    native_ = shape.results_in_output;
     document_count_ = document_count;
     out_ = &out;
     seen_ = &seen;
@@ -28,20 +34,16 @@ void response_handler::start(rerank::dialect d, std::size_t document_count, deco
 }
 
 void response_handler::finish() {
-    const bool native = dialect_ == rerank::dialect::dashscope_native;
-    // Each dialect's own id field first, the other as a fallback.
-    const std::string& first = native ? request_id_ : id_;
-    out_->id = first.empty() ? (native ? id_ : request_id_) : first;
+    out_->id = request_id();
     out_->total_tokens = has_total_tokens_ ? total_tokens_ : input_tokens_;
-    if (!results_seen_)
-        fail(native ? "the response has no \"output.results\" array"
-                    : "the response has no \"results\" array");
+    if (!results_seen_ && !results_key_.empty())
+        fail("the response has no \"" + std::string(results_path(dialect_)) + "\" array");
 }
 
 const std::string& response_handler::request_id() const noexcept {
-    const bool native = dialect_ == rerank::dialect::dashscope_native;
-    const std::string& first = native ? request_id_ : id_;
-    return first.empty() ? (native ? id_ : request_id_) : first;
+    // Each dialect's own id field first, the other as a fallback.
+    const std::string& first = native_ ? request_id_ : id_;
+    return first.empty() ? (native_ ? id_ : request_id_) : first;
 }
 
 response_handler::field response_handler::field_of(std::string_view key) const noexcept {
@@ -50,15 +52,15 @@ response_handler::field response_handler::field_of(std::string_view key) const n
         std::string_view key;
         field value;
     };
-    static constexpr member result_members[] = {{"index", field::index},
-                                                {"relevance_score", field::relevance_score}};
-    static constexpr member root_members[] = {{"id", field::id},
-                                              {"request_id", field::request_id},
-                                              {"model", field::model},
-                                              {"usage", field::usage}};
+    static constexpr member root_members[] = {
+        {"id", field::id},       {"request_id", field::request_id},
+        {"model", field::model}, {"usage", field::usage},
+        {"meta", field::meta},   {"tokens", field::meta_tokens}}; // SiliconFlow
     static constexpr member output_members[] = {{"results", field::results}};
     static constexpr member usage_members[] = {{"total_tokens", field::total_tokens},
                                                {"input_tokens", field::input_tokens}};
+    static constexpr member meta_members[] = {{"tokens", field::meta_tokens}};
+    static constexpr member meta_tokens_members[] = {{"input_tokens", field::input_tokens}};
     const auto find = [key](const auto& members) {
         for (const member& m : members)
             if (m.key == key)
@@ -66,18 +68,23 @@ response_handler::field response_handler::field_of(std::string_view key) const n
         return field::other;
     };
 
-    const bool native = dialect_ == rerank::dialect::dashscope_native;
     switch (top()) {
     case place::result:
-        return find(result_members);
+        if (key == "index")
+            return field::index;
+        return key == score_key_ ? field::relevance_score : field::other;
     case place::root:
-        if (key == (native ? "output" : "results")) // each dialect's own place for the results
-            return native ? field::output : field::results;
+        if (key == (native_ ? std::string_view("output") : results_key_)) // the dialect's own
+            return native_ ? field::output : field::results;
         return find(root_members);
     case place::output:
         return find(output_members);
     case place::usage:
         return find(usage_members);
+    case place::meta:
+        return find(meta_members);
+    case place::meta_tokens:
+        return find(meta_tokens_members);
     case place::results:
         break; // arrays have no keys
     }
@@ -119,6 +126,12 @@ bool response_handler::on_object_begin(ec_type&) {
         return true;
     }
     if (depth_ == 0) {
+        if (results_key_.empty()) { // TEI: the answer is the array itself
+            not_an_object_ = true;
+            fail("the response is not a JSON array");
+            skip_depth_ = 1;
+            return true;
+        }
         push(place::root);
         return true;
     }
@@ -128,13 +141,21 @@ bool response_handler::on_object_begin(ec_type&) {
         return true;
     }
     const field f = take_field();
-    if (f == field::usage) {
+    switch (f) {
+    case field::usage:
         push(place::usage);
         return true;
-    }
-    if (f == field::output) {
+    case field::output:
         push(place::output);
         return true;
+    case field::meta:
+        push(place::meta);
+        return true;
+    case field::meta_tokens:
+        push(place::meta_tokens);
+        return true;
+    default:
+        break;
     }
     wrong_type(f, "an object");
     skip_depth_ = 1;
@@ -157,16 +178,16 @@ bool response_handler::on_array_begin(ec_type&) {
         ++skip_depth_;
         return true;
     }
+    if (depth_ == 0 && results_key_.empty()) {
+        results_seen_ = true;
+        push(place::results);
+        return true;
+    }
     if (depth_ != 0 && top() != place::results) {
         const field f = take_field();
-        if (f == field::results && !results_seen_) {
-            results_seen_ = true;
-            push(place::results);
+        if (f == field::results && begin_results())
             return true;
-        }
-        if (f == field::results)
-            fail("the response has more than one results array");
-        else
+        if (f != field::results)
             wrong_type(f, "an array");
     } else {
         scalar_field(); // reports a top-level array or a result that is not an object
@@ -306,7 +327,8 @@ response_handler::field response_handler::scalar_field() {
         return field::other;
     if (depth_ == 0) {
         not_an_object_ = true;
-        fail("the response is not a JSON object");
+        fail(results_key_.empty() ? "the response is not a JSON array"
+                                  : "the response is not a JSON object");
         return field::other;
     }
     if (top() == place::results) {
@@ -330,6 +352,17 @@ std::string* response_handler::string_target(field f) noexcept {
     }
 }
 
+// The dialect's results array opens: followed the first time, refused after.
+bool response_handler::begin_results() {
+    if (results_seen_) {
+        fail("the response has more than one results array");
+        return false;
+    }
+    results_seen_ = true;
+    push(place::results);
+    return true;
+}
+
 void response_handler::begin_result() noexcept {
     has_index_ = has_score_ = result_failed_ = false;
 }
@@ -341,7 +374,8 @@ void response_handler::end_result() {
     if (!has_index_)
         return fail("result " + std::to_string(number) + ": \"index\" is missing");
     if (!has_score_)
-        return fail("result " + std::to_string(number) + ": \"relevance_score\" is missing");
+        return fail("result " + std::to_string(number) + ": \"" + std::string(score_key_) +
+                    "\" is missing");
     std::uint32_t& mark = (*seen_)[index_];
     if (mark != 0)
         return fail("result " + std::to_string(number) + ": index " + std::to_string(index_) +
@@ -360,7 +394,8 @@ void response_handler::set_index(std::uint64_t index, sv text) {
 
 void response_handler::set_score(double score, sv text) {
     if (!std::isfinite(score))
-        return fail_result("relevance_score " + std::string(text) + " is not a finite number");
+        return fail_result(std::string(score_key_) + " " + std::string(text) +
+                           " is not a finite number");
     score_ = score;
     has_score_ = true;
 }
@@ -384,19 +419,17 @@ void response_handler::wrong_type(field f, const char* what) {
     switch (f) {
     case field::index:
     case field::relevance_score:
-        return fail_result(std::string(f == field::index ? "index" : "relevance_score") + " is " +
-                           what + ", not a number");
+        return fail_result(std::string(f == field::index ? "index" : score_key_) + " is " + what +
+                           ", not a number");
     case field::results:
-        return fail(std::string(dialect_ == rerank::dialect::dashscope_native ? "output.results"
-                                                                              : "results") +
-                    " is " + what + ", not an array");
+        return fail(std::string(results_path(dialect_)) + " is " + what + ", not an array");
     case field::total_tokens:
     case field::input_tokens:
         return fail(std::string("usage.") +
                     (f == field::total_tokens ? "total_tokens" : "input_tokens") + " is " + what +
                     ", not a non-negative integer");
     default:
-        // id, request_id, model, usage and output of an unexpected type are not ours to
+        // id, request_id, model, usage, meta and output of an unexpected type are not ours to
         // judge: they are ignored (a missing output.results is reported at the end).
         return;
     }

@@ -17,8 +17,10 @@
 
 namespace rerank::detail {
 
-/// Follows only the paths that matter (`id`, `request_id`, `model`, `usage.*`, `results` or
-/// `output.results`, and `index` / `relevance_score` in each result); every other value is
+/// Follows only the paths that matter (`id`, `request_id`, `model`, `usage.*`,
+/// `meta.tokens.input_tokens`, the dialect's results array — `results`, `output.results`,
+/// `data`, `rankings` or the top-level array — and `index` and the dialect's score member —
+/// `relevance_score`, `score`, `logit` — in each result); every other value is
 /// skipped by counting nesting, so an echoed `document` costs the parser's scan and nothing more.
 /// Semantic problems do not stop the parse: the first is kept and the rest of the body is still
 /// read, so a request id that comes after the results is not lost.
@@ -76,7 +78,7 @@ public:
 
 private:
     // Where the parser is, among the places we follow. Anything else is skipped (skip_depth_).
-    enum class place : std::uint8_t { root, output, usage, results, result };
+    enum class place : std::uint8_t { root, output, usage, meta, meta_tokens, results, result };
     // Which member's value comes next, for the members we read.
     enum class field : std::uint8_t {
         other,
@@ -85,6 +87,8 @@ private:
         model,
         output,
         usage,
+        meta,
+        meta_tokens,
         results,
         total_tokens,
         input_tokens,
@@ -105,6 +109,7 @@ private:
     field field_of(std::string_view key) const noexcept;
     field scalar_field();
     std::string* string_target(field f) noexcept;
+    bool begin_results();
     void begin_result() noexcept;
     void end_result();
     void read_number(field f, const number& n, sv text);
@@ -119,6 +124,9 @@ private:
 
     // Set by start().
     rerank::dialect dialect_ = rerank::dialect::dashscope;
+    std::string_view results_key_ = "results"; // at the root; empty: the root is the array
+    std::string_view score_key_ = "relevance_score";
+    bool native_ = false; // results under `output`, request id in `request_id`
     std::size_t document_count_ = 0;
     decoded_response* out_ = nullptr;
     std::vector<std::uint32_t>* seen_ = nullptr;

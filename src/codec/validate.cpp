@@ -1,5 +1,7 @@
 #include "codec/validate.hpp"
 
+#include "codec/dialect_wire.hpp"
+
 #include "text/utf8.hpp"
 
 #include <string>
@@ -50,6 +52,15 @@ error_code validate_request(const rerank::request& req, diagnostics& diag) {
                                     " is not valid UTF-8 (byte offset " + std::to_string(offset) +
                                     ")");
     }
+    return {};
+}
+
+error_code check_dialect_request(rerank::dialect d, const rerank::request& req, diagnostics& diag) {
+    if (req.instruct && wire_of(d).instruct_key.empty())
+        return refuse(diag, "instruct is set, but the " + std::string(to_string(d)) +
+                                " dialect's API has no field for it; it would be ignored, so the "
+                                "call is refused (leave instruct unset, or put the task in the "
+                                "query)");
     return {};
 }
 

@@ -178,8 +178,9 @@ BOOST_AUTO_TEST_CASE(query_that_leaves_no_room) {
 BOOST_AUTO_TEST_CASE(document_over_the_body_limit) {
     request req = small_request(3);
     req.documents[1] = std::string(20000, 'x');
+    // 20,000 bytes, 12 around them (NIM's `{"text":"..."},`, the longest shape of a document).
     BOOST_TEST(refusal(req, with_body_limit(10000)) ==
-               "document 1 takes 20,003 bytes of JSON but beside the query only 8,958 fit in a "
+               "document 1 takes 20,012 bytes of JSON but beside the query only 8,958 fit in a "
                "request body of at most 10,000 bytes");
 }
 

@@ -67,7 +67,11 @@ BOOST_FIXTURE_TEST_SUITE(cli, cli_fixture)
 BOOST_AUTO_TEST_CASE(prints_one_json_object_in_the_documented_order) {
     auto r = rank({"--query", "what is a rerank model", "--top-n", "3"});
     BOOST_TEST_REQUIRE(r.status == 0, r.err);
-    BOOST_TEST(r.out.find(R"({"model":"qwen3-rerank","results":[{"index":)") == 0u, r.out);
+    // score_kind says what relevance_score measures, beside the results.
+    BOOST_TEST(
+        r.out.find(R"({"model":"qwen3-rerank","score_kind":"probability","results":[{"index":)") ==
+            0u,
+        r.out);
     const auto usage = r.out.find(R"(],"usage":{"total_tokens":)");
     BOOST_TEST(usage != std::string::npos);
     BOOST_TEST(r.out.find(R"(},"requests":1,"throttled":0,"admission_wait_ms":0})", usage) !=

@@ -1,14 +1,17 @@
 // Response decoding in every dialect: any body, any document count and top_n.
 //
-// Input: byte 0 picks the dialect (low bits, modulo the dialects below) and whether top_n is
-// set (bit 7); byte 1 is the document count, byte 2 the top_n; the rest is the body.
+// Input: byte 0 picks the dialect (low bits, modulo the dialects: its position in
+// rerank::all_dialects) and whether top_n is set (bit 7); byte 1 is the document count, byte 2
+// the top_n; the rest is the body.
 // (scripts/fuzz.sh makes the seeds from test/data/codec with these three bytes in front.)
 //
 // Required: no crash; an accepted response has min(top_n, documents) results (documents when
 // top_n is unset), every index in [0, documents) and seen once, every score finite; a refused
-// one is `bad_response` with a message, and leaves the output empty. One decoder is reused
+// one is `bad_response` with a message, and leaves the output empty. Where the dialect has no
+// top_n field (TEI, NIM) every document is expected whatever top_n says. One decoder is reused
 // for every input, as the client reuses one per connection.
 #include "codec/decode.hpp"
+#include "codec/dialect_wire.hpp"
 #include "fuzz_support.hpp"
 
 #include <rerank/dialect.hpp>
@@ -21,9 +24,8 @@
 
 namespace {
 
-// Every dialect the decoder speaks: add new ones here.
-constexpr rerank::dialect dialects[] = {rerank::dialect::dashscope,
-                                        rerank::dialect::dashscope_native};
+// Every dialect the decoder speaks, numbered as scripts/fuzz.sh numbers its seeds.
+constexpr const auto& dialects = rerank::all_dialects;
 
 [[noreturn]] void fail(const char* what, std::string_view body) {
     rerank::fuzz::fail("decode_response", what, body);
@@ -54,7 +56,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         rerank::fuzz::check_snippet("decode_response", diag, body);
         return 0;
     }
-    const std::size_t expected = top_n && *top_n < documents ? *top_n : documents;
+    const bool top_n_sent = top_n && !rerank::detail::wire_of(d).top_n_key.empty();
+    const std::size_t expected = top_n_sent && *top_n < documents ? *top_n : documents;
     if (out.results.size() != expected)
         fail("accepted with the wrong number of results", body);
     std::vector<bool> seen(documents, false);

@@ -1,6 +1,7 @@
 // Error bodies: any body under any status.
 //
-// Input: bytes 0-1 are the HTTP status (big-endian, modulo 1000); the rest is the body.
+// Input: bytes 0-1 are the HTTP status (big-endian, modulo 1000); the rest is the body, read
+// in every dialect's wording (too-large phrases).
 // (scripts/fuzz.sh makes the seeds from test/data/codec with two bytes in front.)
 //
 // Required: no crash; the status is recorded; the body snippet, when made, is bounded, valid
@@ -25,5 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     if (e == rerank::errc{})
         rerank::fuzz::fail("error_body", "classified as no error", body);
     (void)rerank::detail::is_billing_error(diag);
+    for (rerank::dialect d : rerank::all_dialects)
+        (void)rerank::detail::says_too_large(d, diag);
     return 0;
 }

@@ -147,8 +147,12 @@ public:
         while (input_.size() < total)
             co_await read_some();
         log_.request_lines.push_back(input_.substr(0, input_.find("\r\n")));
+        last_body_.assign(input_, head_end, total - head_end);
         input_.erase(0, total);
     }
+
+    /// The body of the request `read_request` read last.
+    const std::string& request_body() const noexcept { return last_body_; }
 
     /// One TCP write, or one SSL_write and its records in one TCP write.
     net::awaitable<void> send(std::string_view bytes) {
@@ -282,6 +286,7 @@ private:
     server_log& log_;
     SSL* ssl_ = nullptr;
     std::string input_;
+    std::string last_body_;
 };
 
 // ---- The server ----------------------------------------------------------------------------

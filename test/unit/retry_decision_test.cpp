@@ -153,6 +153,62 @@ BOOST_AUTO_TEST_CASE(too_large_by_status_or_message) {
         (classify_attempt(answered(413, errc::request_too_large), {}) == attempt_class::too_large));
 }
 
+BOOST_AUTO_TEST_CASE(too_large_in_each_dialects_words) {
+    struct refusal {
+        rerank::dialect d;
+        unsigned status;
+        const char* message;
+    };
+    const refusal refusals[] = {
+        {rerank::dialect::cohere, 400, "too many tokens: total number of tokens exceeds 100000"},
+        {rerank::dialect::jina, 400,
+         "This model's maximum context length is 8192 tokens. However, you requested 9000"},
+        {rerank::dialect::jina, 500,
+         "input is too large to process. increase the physical "
+         "batch size"},
+        {rerank::dialect::voyage, 400, "The max allowed tokens per submitted batch is 600000."},
+        {rerank::dialect::tei, 422,
+         "Input validation error: `inputs` must have less than 512 "
+         "tokens. Given: 600"},
+        {rerank::dialect::nim, 400, "Number of passages 600 exceeds the limit of 512"},
+    };
+    for (const refusal& r : refusals) {
+        attempt_facts f =
+            answered(r.status, r.status == 500 ? errc::server_error : errc::bad_request);
+        f.dialect = r.d;
+        // A 5xx is not a size refusal, whatever it says: retried as transient.
+        const attempt_class expected =
+            r.status == 500 ? attempt_class::transient : attempt_class::too_large;
+        BOOST_TEST((classify_attempt(f, said("", r.message)) == expected), r.message);
+    }
+    // TEI's batch-size refusal is a 413: too large by status in every dialect.
+    attempt_facts tei = answered(413, errc::request_too_large);
+    tei.dialect = rerank::dialect::tei;
+    BOOST_TEST((classify_attempt(tei, said("Validation", "batch size 64 > maximum allowed batch "
+                                                         "size 32")) == attempt_class::too_large));
+    // TEI's 429 is its queue pushing back: throttling, retried after a wait.
+    tei = answered(429, errc::rate_limited);
+    BOOST_TEST((classify_attempt(tei, said("Overloaded", "Model is overloaded")) ==
+                attempt_class::throttled));
+    // Cohere's 499 (cancelled on its side) is tried again; its 498 (invalid token) is not.
+    attempt_facts cancelled = answered(499, errc::bad_request);
+    cancelled.dialect = rerank::dialect::cohere;
+    BOOST_TEST(
+        (classify_attempt(cancelled, said("", "request cancelled")) == attempt_class::transient));
+    cancelled.dialect = rerank::dialect::jina;
+    BOOST_TEST(
+        (classify_attempt(cancelled, said("", "request cancelled")) == attempt_class::permanent));
+    attempt_facts invalid_token = answered(498, errc::bad_request);
+    invalid_token.dialect = rerank::dialect::cohere;
+    BOOST_TEST(
+        (classify_attempt(invalid_token, said("", "invalid token")) == attempt_class::permanent));
+    // One dialect's wording does not make another's error a size refusal.
+    attempt_facts cohere = answered(400, errc::bad_request);
+    cohere.dialect = rerank::dialect::cohere;
+    BOOST_TEST(
+        (classify_attempt(cohere, said("", "maximum context length")) == attempt_class::permanent));
+}
+
 BOOST_AUTO_TEST_CASE(failures_without_an_answer) {
     // The server closed a reused connection while it was idle: it never saw the request.
     BOOST_TEST((classify_attempt(no_answer(errc::connection_failed, true, true), {}) ==
