@@ -73,8 +73,9 @@ struct options {
     /// length is M tokens...", TEI's 413 "`inputs` must have less than M tokens", NIM's "Input
     /// length N exceeds maximum allowed token size M", ...), unless the request asks the server
     /// to truncate (TEI `truncate`, NIM `truncate: "END"`, Voyage `truncation`, default on;
-    /// vLLM `truncate_prompt_tokens`): the pair then counts this many. 0 (the default) = no
-    /// limit, as DashScope and Cohere truncate silently instead.
+    /// vLLM `truncate_prompt_tokens`): the pair then counts this many. Not applied to
+    /// DashScope's dialects (`max_item_tokens` truncates their items silently). 0 (the default)
+    /// = no limit.
     std::size_t max_pair_tokens = 0;
     /// Largest request body, in bytes; a larger one gets 413 `BadRequest.TooLarge`. Default 16 MiB.
     std::size_t max_body_bytes = std::size_t{16} << 20;
