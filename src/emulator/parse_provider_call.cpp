@@ -93,6 +93,14 @@ public:
         return std::nullopt;
     }
 
+    // The query and the documents, as every dialect but NIM sends them.
+    std::optional<api_error> query_and_documents(std::string_view documents_key,
+                                                 parsed_request& out) const {
+        if (auto e = string("query", out.query))
+            return e;
+        return strings(documents_key, out.documents);
+    }
+
 private:
     dialect d_;
     const json::object& o_;
@@ -101,9 +109,7 @@ private:
 std::optional<api_error> parse_cohere(const field_reader& r, parsed_request& out) {
     if (auto e = r.string("model", out.model))
         return e;
-    if (auto e = r.string("query", out.query))
-        return e;
-    if (auto e = r.strings("documents", out.documents))
+    if (auto e = r.query_and_documents("documents", out))
         return e;
     if (auto e = r.whole("top_n", 1, out.top_n))
         return e;
@@ -114,9 +120,7 @@ std::optional<api_error> parse_jina(const field_reader& r, parsed_request& out) 
     if (r.find("model"))
         if (auto e = r.string("model", out.model))
             return e;
-    if (auto e = r.string("query", out.query))
-        return e;
-    if (auto e = r.strings("documents", out.documents))
+    if (auto e = r.query_and_documents("documents", out))
         return e;
     if (auto e = r.whole("top_n", 0, out.top_n))
         return e;
@@ -147,9 +151,7 @@ std::optional<api_error> parse_voyage(const json::object& o, const field_reader&
     for (const auto& field : o)
         if (std::find(known.begin(), known.end(), std::string_view(field.key())) == known.end())
             return provider_unsupported_field(dialect::voyage, field.key());
-    if (auto e = r.string("query", out.query))
-        return e;
-    if (auto e = r.strings("documents", out.documents))
+    if (auto e = r.query_and_documents("documents", out))
         return e;
     if (auto e = r.string("model", out.model))
         return e;
@@ -162,9 +164,7 @@ std::optional<api_error> parse_voyage(const json::object& o, const field_reader&
 }
 
 std::optional<api_error> parse_tei(const field_reader& r, parsed_request& out) {
-    if (auto e = r.string("query", out.query))
-        return e;
-    if (auto e = r.strings("texts", out.documents))
+    if (auto e = r.query_and_documents("texts", out))
         return e;
     if (auto e = r.boolean("truncate", out.truncate))
         return e;

@@ -53,6 +53,13 @@ json::object truncating(dialect d) {
     }
 }
 
+// A server of `d` counting bytes, with `limit` set to `value`.
+dialect_server limited(dialect d, std::size_t options::*limit, std::size_t value) {
+    options opts = byte_counting(d);
+    opts.*limit = value;
+    return dialect_server(std::move(opts));
+}
+
 } // namespace
 
 BOOST_AUTO_TEST_SUITE(emulator_dialect_refusals)
@@ -211,9 +218,7 @@ BOOST_AUTO_TEST_CASE(tei_refuses_a_33rd_text_with_its_real_answer) {
 BOOST_AUTO_TEST_CASE(lower_document_limits_are_refused_in_each_dialects_words) {
     for (const too_large& row : too_large_answers) {
         BOOST_TEST_CONTEXT(rerank::to_string(row.d)) {
-            options opts = byte_counting(row.d);
-            opts.max_documents = 3;
-            dialect_server srv(opts);
+            dialect_server srv = limited(row.d, &options::max_documents, 3);
             BOOST_TEST(srv.rank(dialect_body(row.d, "q", docs)).response.result_int() == 200u);
             std::vector<std::string> four = docs;
             four.push_back("mnop");
@@ -227,9 +232,7 @@ BOOST_AUTO_TEST_CASE(lower_document_limits_are_refused_in_each_dialects_words) {
 BOOST_AUTO_TEST_CASE(pairs_over_the_context_are_refused_unless_truncation_is_asked) {
     for (const too_large& row : too_large_answers) {
         BOOST_TEST_CONTEXT(rerank::to_string(row.d)) {
-            options opts = byte_counting(row.d);
-            opts.max_pair_tokens = 10;
-            dialect_server srv(opts);
+            dialect_server srv = limited(row.d, &options::max_pair_tokens, 10);
             // "q" + 9 bytes fits; "q" + 10 bytes is one token over.
             BOOST_TEST(srv.rank(dialect_body(row.d, "q", {"123456789"})).response.result_int() ==
                        200u);
@@ -252,9 +255,7 @@ BOOST_AUTO_TEST_CASE(pairs_over_the_context_are_refused_unless_truncation_is_ask
 }
 
 BOOST_AUTO_TEST_CASE(voyage_truncates_by_default) {
-    options opts = byte_counting(dialect::voyage);
-    opts.max_pair_tokens = 10;
-    dialect_server srv(opts);
+    dialect_server srv = limited(dialect::voyage, &options::max_pair_tokens, 10);
     BOOST_TEST(srv.rank(dialect_body(dialect::voyage, "q", {"0123456789"})).response.result_int() ==
                200u);
 }
@@ -262,9 +263,7 @@ BOOST_AUTO_TEST_CASE(voyage_truncates_by_default) {
 BOOST_AUTO_TEST_CASE(lower_request_token_limits_are_refused_in_each_dialects_words) {
     for (const too_large& row : too_large_answers) {
         BOOST_TEST_CONTEXT(rerank::to_string(row.d)) {
-            options opts = byte_counting(row.d);
-            opts.max_request_tokens = 10;
-            dialect_server srv(opts);
+            dialect_server srv = limited(row.d, &options::max_request_tokens, 10);
             // q × 2 + 4 + 4 = 10 tokens: at the limit.
             BOOST_TEST(srv.rank(dialect_body(row.d, "q", {"abcd", "efgh"})).response.result_int() ==
                        200u);
@@ -277,9 +276,7 @@ BOOST_AUTO_TEST_CASE(lower_request_token_limits_are_refused_in_each_dialects_wor
 }
 
 BOOST_AUTO_TEST_CASE(cohere_counts_documents_at_most_max_tokens_per_doc) {
-    options opts = byte_counting(dialect::cohere);
-    opts.max_request_tokens = 10;
-    dialect_server srv(opts);
+    dialect_server srv = limited(dialect::cohere, &options::max_request_tokens, 10);
     // q + 10 bytes would be 11; with max_tokens_per_doc 5 the document counts 5.
     const auto r =
         srv.rank(dialect_body(dialect::cohere, "q", {"0123456789"}, {{"max_tokens_per_doc", 5}}));
