@@ -12,10 +12,15 @@ const std::string_view usage_text = R"(usage: rerank-bench --base-url URL [optio
 Generates load on a rerank endpoint through the rerank client and reports throughput, latency
 percentiles and the client's own CPU per request.
 
-  --base-url URL          the API's base URL, e.g. https://127.0.0.1:8443/compatible-api/v1
-  --dialect D             dashscope (default) or dashscope-native
+  --base-url URL          the API's base URL, up to its version segment, e.g.
+                          https://127.0.0.1:8443/compatible-api/v1 (DashScope),
+                          http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:8080 (TEI)
+  --dialect D             dashscope (default), dashscope-native, cohere, jina (or vllm,
+                          llamacpp), voyage, tei, nim
   --ca-file PEM           extra trusted CA certificates
-  --api-key-env NAME      environment variable holding the API key (default DASHSCOPE_API_KEY)
+  --api-key-env NAME      environment variable holding the API key (default: the dialect's:
+                          DASHSCOPE_API_KEY, COHERE_API_KEY/CO_API_KEY, JINA_API_KEY,
+                          VOYAGE_API_KEY, none for tei, NVIDIA_API_KEY)
   --allow-insecure-http   allow an http:// base URL to a host other than this machine while an
                           API key is set (the key crosses the network in clear text)
   --gzip, --no-gzip       ask for gzip responses (Accept-Encoding: gzip), or do not
@@ -174,9 +179,12 @@ bool parse_one(cursor& c, bench_options& o, bool& help) {
             o.base_url = *text;
         else if (n == "--ca-file")
             o.ca_file = *text;
-        else if (n == "--api-key-env")
-            o.api_key_env = *text;
-        else if (auto d = rerank::parse_dialect(*text))
+        else if (n == "--api-key-env" && !text->empty())
+            o.api_key_env = std::string(*text);
+        else if (n == "--api-key-env") {
+            c.error = "--api-key-env must name an environment variable";
+            return false;
+        } else if (auto d = rerank::parse_dialect(*text))
             o.dialect = *d;
         else {
             c.error = "--dialect must be one of " + std::string(rerank::dialect_names()) +

@@ -18,13 +18,15 @@ namespace rerank::bench {
 struct bench_options {
     /// `--base-url`: the API's base URL, as `client_options::base_url`. Required.
     std::string base_url;
-    /// `--dialect`. Default `dashscope` (the OpenAI-compatible `/reranks`).
+    /// `--dialect`: any of `rerank::dialect_names()`. Default `dashscope` (the
+    /// OpenAI-compatible `/reranks`).
     rerank::dialect dialect = rerank::dialect::dashscope;
     /// `--ca-file`: extra trusted CA certificates (PEM). Default none.
     std::string ca_file;
-    /// `--api-key-env`: the environment variable holding the API key. Default DASHSCOPE_API_KEY;
-    /// an unset variable sends no `Authorization` header.
-    std::string api_key_env = "DASHSCOPE_API_KEY";
+    /// `--api-key-env`: the environment variable holding the API key. Default unset: the
+    /// dialect's variables (`rerank::api_key_variables`, read by the client); a variable that is
+    /// not set sends no `Authorization` header.
+    std::optional<std::string> api_key_env;
     /// `--concurrency`: calls in flight at once (closed loop: workers; open loop: the bound on
     /// calls in flight). Default 64.
     std::size_t concurrency = 64;

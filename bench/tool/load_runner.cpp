@@ -34,7 +34,8 @@ rerank::client_options client_options_for(const bench_options& o) {
     c.base_url = o.base_url;
     c.dialect = o.dialect;
     c.tls.ca_file = o.ca_file;
-    c.api_key = rerank::api_key_from_environment(o.api_key_env.c_str());
+    if (o.api_key_env) // else the client reads the dialect's variables
+        c.api_key = rerank::api_key_from_environment(o.api_key_env->c_str());
     c.allow_insecure_http = o.allow_insecure_http;
     if (o.accept_gzip)
         c.accept_gzip = *o.accept_gzip;

@@ -10,7 +10,8 @@
 
 namespace rerank::bench {
 
-/// Client options for a load run: the endpoint, dialect, CA and API key of `o`, a pool of
+/// Client options for a load run: the endpoint, dialect, CA and API key of `o` (the key left
+/// to the client, from the dialect's variables, without `--api-key-env`), a pool of
 /// `o.connections`, and no retries (a load generator reports failures; it does not hide them).
 rerank::client_options client_options_for(const bench_options& o);
 

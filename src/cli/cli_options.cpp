@@ -13,16 +13,29 @@ Ranks documents by relevance to a query with a rerank API (DashScope qwen3-reran
 and prints one JSON object: {"model", "results": [{"index", "relevance_score", "document"}],
 "usage": {"total_tokens"}, "requests"}.
 
+Dialects (--dialect), their default base URL and API-key variable:
+  dashscope         https://dashscope-intl.aliyuncs.com/compatible-api/v1   DASHSCOPE_API_KEY
+  dashscope-native  https://dashscope-intl.aliyuncs.com/api/v1              DASHSCOPE_API_KEY
+  cohere            https://api.cohere.com/v2           COHERE_API_KEY, else CO_API_KEY
+  jina              https://api.jina.ai/v1              JINA_API_KEY (optional); also vLLM,
+                    llama.cpp, SiliconFlow: --dialect vllm|llamacpp --base-url http://HOST:PORT/v1
+  voyage            https://api.voyageai.com/v1         VOYAGE_API_KEY
+  tei               none: --base-url is required (text-embeddings-inference, http://HOST:PORT)
+  nim               none: --base-url is required (NVIDIA NIM, http://HOST:8000/v1);
+                    NVIDIA_API_KEY (optional)
+
   --query TEXT            the query
   --query-file PATH       read the query from a file (UTF-8)
   --documents PATH        JSON Lines, one {"text": "..."} per document; '-' reads stdin
   --top-n N               return the N best results (default: all)
   --instruct TEXT         the ranking task, e.g. "Given a question, retrieve passages that answer it."
-  --model NAME            model (default qwen3-rerank)
-  --base-url URL          API base URL (default https://dashscope-intl.aliyuncs.com/compatible-api/v1;
-                          native dialect: https://dashscope-intl.aliyuncs.com/api/v1)
-  --dialect NAME          dashscope (OpenAI-compatible, default) or dashscope-native
-  --api-key-env NAME      environment variable holding the API key (default DASHSCOPE_API_KEY)
+  --model NAME            model (default: the dialect's: qwen3-rerank, rerank-v3.5,
+                          jina-reranker-v2-base-multilingual, rerank-2.5; nim needs one)
+  --base-url URL          API base URL, up to its version segment (default: the dialect's, above)
+  --dialect NAME          dashscope (OpenAI-compatible, default), dashscope-native, cohere,
+                          jina (or vllm, llamacpp), voyage, tei, nim
+  --api-key-env NAME      environment variable holding the API key (default: the dialect's,
+                          above; none set sends no key)
   --ca-file PEM           extra trusted CA certificates
   --timeout SECONDS       deadline of the whole call (default 60)
   --max-attempts N        attempts per request, counting the first (default 4; 1 = no retries)
@@ -161,6 +174,8 @@ std::optional<std::string> parse_rank_command(const std::vector<std::string>& ar
             out.dialect = *d;
             out.dialect_given = true;
         } else if (flag == "--api-key-env") {
+            if (v->empty())
+                return std::string("--api-key-env must name an environment variable");
             out.api_key_env = *v;
         } else if (flag == "--ca-file") {
             out.ca_file = *v;
@@ -207,6 +222,9 @@ std::optional<std::string> parse_rank_command(const std::vector<std::string>& ar
         return "a query is required: --query TEXT or --query-file PATH";
     if (!documents_given)
         return "--documents PATH is required ('-' reads JSON Lines from stdin)";
+    if (!out.base_url && default_base_url(out.dialect).empty())
+        return "--dialect " + std::string(to_string(out.dialect)) +
+               " needs --base-url (a self-hosted server has no default address)";
     return std::nullopt;
 }
 

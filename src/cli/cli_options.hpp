@@ -30,7 +30,10 @@ struct rank_command {
     std::optional<std::string> base_url;
     rerank::dialect dialect = rerank::dialect::dashscope;
     bool dialect_given = false;
-    std::string api_key_env = "DASHSCOPE_API_KEY";
+    /// `--api-key-env NAME`: the key's variable. Unset (the default): the client reads the
+    /// dialect's own (`rerank::api_key_variables`: DASHSCOPE_API_KEY, COHERE_API_KEY then
+    /// CO_API_KEY, ...).
+    std::optional<std::string> api_key_env;
     std::optional<std::string> ca_file;
     std::optional<double> timeout_seconds;
     std::optional<unsigned> max_attempts;
@@ -53,7 +56,8 @@ struct tokens_command {
 };
 
 /// Parses `argv` (without the program name) into `out`; on failure returns a message for
-/// stderr. Numbers must be whole and in range; unknown flags and missing values are errors.
+/// stderr. Numbers must be whole and in range; unknown flags and missing values are errors; a
+/// dialect without a default base URL (tei, nim) needs `--base-url`.
 std::optional<std::string> parse_rank_command(const std::vector<std::string>& args,
                                               rank_command& out);
 

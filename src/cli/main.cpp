@@ -69,11 +69,11 @@ int run_rank(const std::vector<std::string>& args) {
 
     rerank::client_options opts;
     opts.dialect = cmd.dialect;
+    // Unset, the base URL, model and key are the dialect's (client_options resolves them).
     if (cmd.base_url)
         opts.base_url = *cmd.base_url;
-    else if (cmd.dialect == rerank::dialect::dashscope_native)
-        opts.base_url = "https://dashscope-intl.aliyuncs.com/api/v1";
-    opts.api_key = rerank::api_key_from_environment(cmd.api_key_env.c_str());
+    if (cmd.api_key_env)
+        opts.api_key = rerank::api_key_from_environment(cmd.api_key_env->c_str());
     opts.allow_insecure_http = cmd.allow_insecure_http;
     opts.proxy = cmd.proxy;
     if (cmd.model)
@@ -86,7 +86,8 @@ int run_rank(const std::vector<std::string>& args) {
     if (cmd.max_attempts)
         opts.retry.max_attempts = *cmd.max_attempts;
     if (cmd.max_request_tokens || cmd.max_documents) {
-        rerank::limits lim = rerank::limits::for_model(opts.model);
+        rerank::limits lim = rerank::limits::for_model(
+            opts.model.empty() ? rerank::default_model(opts.dialect) : opts.model);
         if (cmd.max_request_tokens)
             lim.max_request_tokens = *cmd.max_request_tokens;
         if (cmd.max_documents)

@@ -3,6 +3,8 @@
 #include "emulator/bm25.hpp"
 #include "emulator/errors.hpp"
 #include "emulator/json_text.hpp"
+#include "emulator/provider_answers.hpp"
+#include "emulator/routes.hpp"
 
 #include <boost/json.hpp>
 
@@ -11,10 +13,16 @@ namespace json = boost::json;
 
 namespace {
 
-json::array& results_of(json::object& ranking) {
-    if (json::value* output = ranking.if_contains("output"))
+json::array& results_of(json::value& ranking) {
+    if (ranking.is_array())
+        return ranking.get_array();
+    json::object& o = ranking.as_object();
+    if (json::value* output = o.if_contains("output"))
         return output->as_object()["results"].as_array();
-    return ranking["results"].as_array();
+    for (std::string_view key : {"data", "rankings"})
+        if (json::value* results = o.if_contains(key))
+            return results->as_array();
+    return o["results"].as_array();
 }
 
 reply json_reply(unsigned status, std::string body) {
@@ -60,16 +68,30 @@ json::object ranking_json(const options& opts, const evaluation& ev, std::string
     return body;
 }
 
+json::value ranking_value(const options& opts, const evaluation& ev, std::string_view request_id) {
+    if (is_dashscope(ev.dialect))
+        return ranking_json(opts, ev, request_id);
+    return provider_ranking_json(opts, ev, request_id);
+}
+
 reply normal_reply(const options& opts, const evaluation& ev, std::string_view request_id) {
     if (!ev.error)
-        return json_reply(200, to_json_text(ranking_json(opts, ev, request_id)));
+        return json_reply(200, to_json_text(ranking_value(opts, ev, request_id)));
     reply r = json_reply(ev.error->status, error_body(ev.dialect, *ev.error, request_id));
+    r.content_type = ev.error->content_type;
     if (r.status == 405)
         r.headers.emplace_back("Allow", "POST");
     return r;
 }
 
 void make_inconsistent(json::object& ranking, std::size_t document_count,
+                       results_inconsistency how) {
+    json::value whole(std::move(ranking));
+    make_inconsistent(whole, document_count, how);
+    ranking = std::move(whole.as_object());
+}
+
+void make_inconsistent(json::value& ranking, std::size_t document_count,
                        results_inconsistency how) {
     json::array& results = results_of(ranking);
     if (results.empty())
@@ -86,14 +108,15 @@ void make_inconsistent(json::object& ranking, std::size_t document_count,
             results[1].as_object()["index"] = results[0].as_object()["index"];
         break;
     case results_inconsistency::missing_score:
-        first.erase("relevance_score");
+        for (std::string_view key : {"relevance_score", "score", "logit"})
+            first.erase(key);
         break;
     }
 }
 
 reply wrong_results_reply(const options& opts, const evaluation& ev, results_inconsistency how,
                           std::string_view request_id) {
-    json::object ranking = ranking_json(opts, ev, request_id);
+    json::value ranking = ranking_value(opts, ev, request_id);
     make_inconsistent(ranking, ev.call.documents.size(), how);
     return json_reply(200, to_json_text(ranking));
 }
@@ -102,7 +125,7 @@ reply malformed_json_reply(const options& opts, const evaluation& ev, std::strin
                            std::string_view request_id) {
     if (!body.empty())
         return json_reply(200, std::string(body));
-    std::string text = to_json_text(ranking_json(opts, ev, request_id));
+    std::string text = to_json_text(ranking_value(opts, ev, request_id));
     // Cutting a JSON object anywhere before its last byte leaves it unterminated.
     text.resize(text.size() / 2);
     return json_reply(200, std::move(text));

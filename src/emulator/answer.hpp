@@ -17,7 +17,13 @@ namespace rerank::emulator::detail {
 /// parsed): compatible `{"id","object":"list","model","results":[{"index","relevance_score",
 /// "document":{"text"}}],"usage":{"total_tokens"}}`, native `{"output":{"results":[...]},
 /// "usage":{"total_tokens"},"request_id"}` with `document` only when `return_documents`.
+/// DashScope's dialects only (the others' bodies need not be objects: `ranking_value`).
 boost::json::object ranking_json(const options& opts, const evaluation& ev,
+                                 std::string_view request_id);
+
+/// The success body of `ev.call` in `ev.dialect`: `ranking_json` for DashScope's dialects,
+/// `provider_ranking_json` for the others.
+boost::json::value ranking_value(const options& opts, const evaluation& ev,
                                  std::string_view request_id);
 
 /// What the server answers when no fault intervenes: the ranking, or `ev.error` in the
@@ -33,7 +39,10 @@ reply wrong_results_reply(const options& opts, const evaluation& ev, results_inc
 reply malformed_json_reply(const options& opts, const evaluation& ev, std::string_view body,
                            std::string_view request_id);
 
-/// Falsifies the results of a ranking body (exposed for unit tests).
+/// Falsifies the results of a ranking body of any dialect (exposed for unit tests): its
+/// `results`, `output.results`, `data`, `rankings`, or the bare array itself.
+void make_inconsistent(boost::json::value& ranking, std::size_t document_count,
+                       results_inconsistency how);
 void make_inconsistent(boost::json::object& ranking, std::size_t document_count,
                        results_inconsistency how);
 

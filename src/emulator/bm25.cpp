@@ -78,6 +78,11 @@ double squash(double bm25, double scale) noexcept {
     return bm25 <= 0 ? 0.0 : 1.0 - std::exp(-bm25 / scale);
 }
 
+double logit_of(double score) noexcept {
+    const double s = std::clamp(score, 1e-12, 1.0 - 1e-12);
+    return std::log(s / (1.0 - s));
+}
+
 std::vector<double> score_documents(std::string_view query,
                                     std::span<const std::string_view> documents, scoring mode,
                                     const bm25_parameters& p) {

@@ -29,6 +29,11 @@ struct bm25_parameters {
 /// Maps a BM25 sum (>= 0) into [0, 1), monotonically.
 double squash(double bm25, double scale) noexcept;
 
+/// The logit of a score in [0, 1): ln(s / (1 - s)), what a cross-encoder's last layer gives
+/// before its sigmoid (NIM's `logit`, TEI's `raw_scores`). Monotonic, so rankings agree;
+/// finite (the score is clamped to [1e-12, 1 - 1e-12]).
+double logit_of(double score) noexcept;
+
 /// The relevance score of each of `documents` for `query`, in [0, 1), deterministic.
 /// Terms are those of `term_reader`; a query term repeated counts as many times.
 std::vector<double> score_documents(std::string_view query,

@@ -2,8 +2,11 @@
 
 #include "emulator/errors.hpp"
 #include "emulator/parse_call.hpp"
+#include "emulator/parse_provider_call.hpp"
+#include "emulator/provider_errors.hpp"
 #include "emulator/routes.hpp"
 #include "emulator/validate_call.hpp"
+#include "emulator/validate_provider_call.hpp"
 
 #include <boost/json/parse.hpp>
 
@@ -28,9 +31,25 @@ bool authorized(std::string_view api_key, std::optional<std::string_view> author
     return value.substr(scheme.size()) == api_key;
 }
 
+namespace {
+
+std::optional<api_error> parse_body(rerank::dialect d, const boost::json::value& body,
+                                    parsed_request& out) {
+    return is_dashscope(d) ? parse_call(d, body, out) : parse_provider_call(d, body, out);
+}
+
+api_error not_json(rerank::dialect d) {
+    return is_dashscope(d)
+               ? api_error{400, "InvalidParameter", "The request body is not valid JSON."}
+               : provider_not_json(d);
+}
+
+} // namespace
+
 void evaluate(const options& opts, const request_view& request, evaluation& out) {
-    out.route = route(request.target);
-    out.dialect = error_dialect_of(request.target);
+    const rerank::dialect served = served_dialect(opts.dialect);
+    out.route = route(served, request.target);
+    out.dialect = error_dialect_of(served, request.target);
 
     // The body is parsed even when the request is refused for another reason, so that fault
     // hooks see its query and document count.
@@ -40,9 +59,9 @@ void evaluate(const options& opts, const request_view& request, evaluation& out)
         out.json = boost::json::parse(request.body, ec);
         if (ec) {
             out.json = nullptr;
-            parse_error = api_error{400, "InvalidParameter", "The request body is not valid JSON."};
+            parse_error = not_json(*out.route);
         } else {
-            parse_error = parse_call(*out.route, out.json, out.call);
+            parse_error = parse_body(*out.route, out.json, out.call);
             out.call_parsed = !parse_error;
         }
     }
@@ -57,9 +76,12 @@ void evaluate(const options& opts, const request_view& request, evaluation& out)
         out.error = std::move(parse_error);
 
     if (out.call_parsed) {
-        out.tokens = request_tokens(opts, out.call);
+        const call_tokens tally = count_call(opts, out.dialect, out.call);
+        out.tokens = tally.total;
         if (!out.error)
-            out.error = validate_call(opts, out.dialect, out.call, out.tokens);
+            out.error = is_dashscope(out.dialect)
+                            ? validate_call(opts, out.dialect, out.call, out.tokens)
+                            : validate_provider_call(opts, out.dialect, out.call, tally);
     }
 }
 

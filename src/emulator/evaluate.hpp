@@ -1,5 +1,5 @@
 // Decides what a request deserves: the routing, authentication, parsing and validation the real
-// service performs, in its order. Pure (no I/O).
+// service of `options::dialect` performs, in its order. Pure (no I/O).
 #pragma once
 
 #include "emulator/parsed_request.hpp"
@@ -34,7 +34,8 @@ struct evaluation {
     parsed_request call;
     /// `call` holds a well-formed request of `route`'s dialect (which may still break a limit).
     bool call_parsed = false;
-    /// `request_tokens` of the call, when parsed.
+    /// `count_call(...).total` of the call, when parsed: what `usage` reports and the quota
+    /// books.
     std::size_t tokens = 0;
     /// Why the request is refused, the first reason in the service's order: unknown path (404),
     /// method other than POST (405), wrong key (401), malformed body (400), unknown model (404),

@@ -1,4 +1,5 @@
-// rerank-emulator: a local DashScope rerank server for scripts, demos and offline development.
+// rerank-emulator: a local rerank server (DashScope's, or another API's with --dialect) for
+// scripts, demos and offline development.
 #include <rerank/emulator/server.hpp>
 
 #include <atomic>
@@ -8,6 +9,7 @@
 #include <exception>
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -15,13 +17,22 @@ namespace {
 
 constexpr std::string_view usage = R"(usage: rerank-emulator [options]
 
-Serves DashScope's rerank API on a local port, in both dialects:
+Serves a rerank API on a local port, by default DashScope's in both dialects:
   POST <base>/compatible-api/v1/reranks
   POST <base>/api/v1/services/rerank/text-rerank/text-rerank
+or, with --dialect, one other API at its real path:
+  cohere  POST <base>/v2/rerank      jina (vLLM)  POST <base>/v1/rerank
+  voyage  POST <base>/v1/rerank      tei          POST <base>/rerank
+  nim     POST <base>/v1/ranking     (logits for scores)
 with the real limits and error bodies, and deterministic BM25 relevance scores.
 Prints "listening on http(s)://HOST:PORT" once ready; runs until SIGINT or SIGTERM.
 
 options:
+  --dialect NAME            the API to serve: dashscope (both DashScope dialects, the
+                            default), cohere, jina (or vllm, llamacpp), voyage, tei, nim;
+                            the limits below default to that server's (TEI: 32 texts and
+                            512 tokens per pair; NIM: 512 passages; Voyage: 1000 documents,
+                            600000 tokens; ...), given flags override them
   --host ADDRESS            address to listen on (default 127.0.0.1)
   --port N                  port; 0 lets the OS pick one (default 0)
   --tls-cert PEM            certificate chain: serve HTTPS (needs --tls-key)
@@ -32,6 +43,11 @@ options:
                             exact Qwen3 tokenizer: query_tokens x documents + document tokens
   --approximate-tokens      count tokens as UTF-8 bytes (an upper bound) instead
   --max-documents N         documents per request (default 500)
+  --max-item-tokens N       DashScope: longer queries and documents count this many
+                            tokens (default 4000)
+  --max-pair-tokens N       tokens per (query, document) pair, the model's context: longer
+                            pairs are refused unless the request asks to truncate (0: no
+                            limit; the DashScope default)
   --scoring request|independent
                             BM25 over the request's documents (default), or each document
                             scored on its own (scores compare across requests)
@@ -104,9 +120,25 @@ struct command_line {
     unsigned long long fault_every = 0;
 };
 
+// The dialect named by --dialect (the last one given), before the other flags are read: its
+// server's limits are the defaults they override.
+std::optional<rerank::dialect> dialect_of(int argc, char** argv) {
+    std::optional<rerank::dialect> d;
+    for (int i = 1; i + 1 < argc; ++i)
+        if (std::string_view(argv[i]) == "--dialect") {
+            d = rerank::parse_dialect(argv[i + 1]);
+            if (!d)
+                fail("--dialect must be one of " + std::string(rerank::dialect_names()) +
+                     ", not '" + argv[i + 1] + "'");
+        }
+    return d;
+}
+
 command_line parse(int argc, char** argv) {
     // The defaults enforce the limit as the real API does, with exact Qwen3 counts.
     command_line line;
+    if (const auto d = dialect_of(argc, argv))
+        line.opts = rerank::emulator::options_for(*d);
     rerank::emulator::options& opts = line.opts;
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
@@ -136,6 +168,12 @@ command_line parse(int argc, char** argv) {
             opts.count_tokens = rerank::emulator::approximate_token_count;
         } else if (arg == "--max-documents") {
             opts.max_documents = number(arg, value(), static_cast<unsigned long long>(-1));
+        } else if (arg == "--max-item-tokens") {
+            opts.max_item_tokens = number(arg, value(), static_cast<unsigned long long>(-1));
+        } else if (arg == "--max-pair-tokens") {
+            opts.max_pair_tokens = number(arg, value(), static_cast<unsigned long long>(-1));
+        } else if (arg == "--dialect") {
+            value(); // read before the loop
         } else if (arg == "--no-gzip") {
             opts.compress_responses = false;
         } else if (arg == "--threads") {

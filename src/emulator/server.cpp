@@ -131,6 +131,10 @@ unsigned short server::port() const noexcept {
     return impl_->port;
 }
 
+std::string server::base_url() const {
+    return base_url(detail::served_dialect(impl_->state->opts.dialect));
+}
+
 std::string server::base_url(rerank::dialect d) const {
     const emulator::options& opts = impl_->state->opts;
     std::string url = opts.tls_cert_file.empty() ? "http://" : "https://";
@@ -138,8 +142,7 @@ std::string server::base_url(rerank::dialect d) const {
     url += ipv6 ? "[" + opts.host + "]" : opts.host;
     url += ':';
     url += std::to_string(impl_->port);
-    url += d == rerank::dialect::dashscope_native ? detail::native_base_path
-                                                  : detail::compatible_base_path;
+    url += detail::base_path(d);
     return url;
 }
 

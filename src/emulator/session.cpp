@@ -167,8 +167,7 @@ private:
         const quota_admission a = state_->quota.admit(ev.tokens, rate_gate::clock::now());
         if (a.verdict == quota_verdict::admitted)
             return std::nullopt;
-        ev.error = a.verdict == quota_verdict::requests_exceeded ? requests_throttled()
-                                                                 : tokens_throttled();
+        ev.error = throttled(ev.dialect, a.verdict == quota_verdict::tokens_exceeded);
         state_->stats.throttled();
         return a;
     }
@@ -256,11 +255,9 @@ private:
         state_->stats.request_received(
             path_of(target), recorded_request{std::string(req.method_string()), std::string(target),
                                               fields_of(req), std::string()});
-        const reply r{413,
-                      "application/json",
-                      {},
-                      error_body(error_dialect_of(target), body_too_large(opts_.max_body_bytes),
-                                 make_request_id())};
+        const rerank::dialect d = error_dialect_of(served_dialect(opts_.dialect), target);
+        const api_error refusal = body_too_large(d, opts_.max_body_bytes);
+        const reply r{413, refusal.content_type, {}, error_body(d, refusal, make_request_id())};
         state_->stats.response_started(r.status);
         const wire_message message = to_wire(r, false);
         if (!co_await io_->write(message.bytes)) {

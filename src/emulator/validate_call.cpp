@@ -7,7 +7,18 @@
 
 namespace rerank::emulator::detail {
 
+namespace {
+
+// Cohere v2's `max_tokens_per_doc` when the request sends none.
+constexpr std::size_t cohere_tokens_per_doc = 4096;
+
+} // namespace
+
 std::size_t request_tokens(const options& opts, const parsed_request& call) {
+    return count_call(opts, rerank::dialect::dashscope, call).total;
+}
+
+call_tokens count_call(const options& opts, rerank::dialect d, const parsed_request& call) {
     const auto count = [&](std::string_view text) {
         return opts.count_tokens ? opts.count_tokens(text) : exact_token_count(text);
     };
@@ -15,10 +26,22 @@ std::size_t request_tokens(const options& opts, const parsed_request& call) {
     if (call.instruct)
         query += count(*call.instruct);
     query = std::min(query, opts.max_item_tokens);
-    std::size_t total = query * call.documents.size();
-    for (std::string_view document : call.documents)
-        total += std::min(count(document), opts.max_item_tokens);
-    return total;
+    std::size_t document_cap = opts.max_item_tokens;
+    if (d == rerank::dialect::cohere)
+        document_cap =
+            std::min(document_cap, call.max_tokens_per_doc.value_or(cohere_tokens_per_doc));
+    const std::size_t pair_cap = opts.max_pair_tokens;
+
+    call_tokens tally;
+    tally.total = query * call.documents.size();
+    for (std::string_view document : call.documents) {
+        std::size_t tokens = std::min(count(document), document_cap);
+        tally.longest_pair = std::max(tally.longest_pair, query + tokens);
+        if (pair_cap != 0 && call.truncate && query + tokens > pair_cap)
+            tokens = pair_cap > query ? pair_cap - query : 0;
+        tally.total += tokens;
+    }
+    return tally;
 }
 
 std::optional<api_error> validate_call(const options& opts, rerank::dialect d,

@@ -60,6 +60,33 @@ struct cli_fixture {
     emulator::server server;
 };
 
+// The CLI with `--dialect d` against a fresh HTTPS emulator speaking `d` (its key in
+// RERANK_TEST_KEY): for end-to-end runs per dialect.
+struct dialect_run {
+    child_process::outcome outcome;
+    emulator::server_stats served;
+};
+dialect_run rank_in(dialect d, const std::vector<std::string>& extra) {
+    emulator::server server(tls_emulator_options(d));
+    server.start();
+    std::vector<std::string> argv = {cli_path(),
+                                     "--documents",
+                                     "-",
+                                     "--dialect",
+                                     std::string(to_string(d)),
+                                     "--base-url",
+                                     server.base_url(d),
+                                     "--api-key-env",
+                                     "RERANK_TEST_KEY",
+                                     "--ca-file",
+                                     cert_path("ca.pem")};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    dialect_run run{
+        run_process(std::move(argv), {"RERANK_TEST_KEY=emulator-key"}, limit, documents_jsonl), {}};
+    run.served = server.stats();
+    return run;
+}
+
 } // namespace
 
 BOOST_FIXTURE_TEST_SUITE(cli, cli_fixture)
@@ -110,6 +137,66 @@ BOOST_AUTO_TEST_CASE(native_dialect_and_query_file) {
     std::remove(query_file.c_str());
     BOOST_TEST_REQUIRE(r.status == 0, r.err);
     BOOST_TEST(boost::json::parse(r.out).at("results").as_array().size() == 4u);
+}
+
+BOOST_AUTO_TEST_CASE(dashscope_dialects_run_end_to_end_against_their_emulator) {
+    for (dialect d : {dialect::dashscope, dialect::dashscope_native}) {
+        const dialect_run run = rank_in(d, {"--query", "what is a rerank model", "--top-n", "2"});
+        BOOST_TEST(run.outcome.status == 0, run.outcome.err);
+        BOOST_TEST(boost::json::parse(run.outcome.out).at("results").as_array().size() == 2u);
+        BOOST_TEST(run.served.requests == 1u);
+    }
+}
+
+BOOST_AUTO_TEST_CASE(self_hosted_dialects_need_a_base_url) {
+    for (const char* name : {"tei", "nim"}) {
+        auto r = run_process({cli_path(), "--documents", "-", "--query", "q", "--dialect", name},
+                             {}, limit, documents_jsonl);
+        BOOST_TEST(r.status == 2, name << ": " << r.err);
+        BOOST_TEST(r.err.find(std::string("--dialect ") + name + " needs --base-url") !=
+                       std::string::npos,
+                   r.err);
+        BOOST_TEST(r.out.empty());
+    }
+}
+
+// Nothing listens on 127.0.0.1:1: a dialect the CLI takes fails to connect (exit 4), where one it
+// refuses would exit 2 before sending anything.
+BOOST_AUTO_TEST_CASE(every_dialect_and_alias_is_accepted) {
+    std::vector<std::string> names;
+    for (dialect d : all_dialects)
+        names.emplace_back(to_string(d));
+    for (const char* alias : {"vllm", "llamacpp", "llama.cpp", "dashscope_native"})
+        names.emplace_back(alias);
+    for (const std::string& name : names) {
+        auto r =
+            run_process({cli_path(), "--documents", "-", "--query", "q", "--dialect", name,
+                         "--base-url", "http://127.0.0.1:1/v1", "--model", "m", "--max-attempts",
+                         "1", "--timeout", "10", "--api-key-env", "RERANK_TEST_NO_SUCH_KEY"},
+                        {}, limit, documents_jsonl);
+        BOOST_TEST(r.status == 4, name << ": " << r.status << " " << r.err);
+    }
+    auto help = run_process({cli_path(), "--help"}, {}, limit, "");
+    BOOST_TEST(help.out.find("tei               none: --base-url is required") !=
+               std::string::npos);
+    BOOST_TEST(help.out.find("jina (or vllm, llamacpp)") != std::string::npos);
+}
+
+BOOST_AUTO_TEST_CASE(the_key_is_the_dialects_variable_unless_api_key_env_names_another) {
+    const std::vector<std::string> base = {
+        cli_path(),   "--documents",     "-",         "--query",           "q",
+        "--base-url", server.base_url(), "--ca-file", cert_path("ca.pem"), "--max-attempts",
+        "1"};
+    auto r = run_process(base, {"DASHSCOPE_API_KEY=emulator-key"}, limit, documents_jsonl);
+    BOOST_TEST(r.status == 0, r.err);
+    std::vector<std::string> other = base;
+    other.insert(other.end(), {"--api-key-env", "RERANK_TEST_NO_SUCH_KEY"});
+    r = run_process(other, {"DASHSCOPE_API_KEY=emulator-key"}, limit, documents_jsonl);
+    BOOST_TEST(r.status == 3, r.err); // no key sent: 401
+    BOOST_TEST(r.err.find("HTTP 401") != std::string::npos, r.err);
+    other.back() = "";
+    r = run_process(other, {}, limit, documents_jsonl);
+    BOOST_TEST(r.status == 2, r.err);
 }
 
 BOOST_AUTO_TEST_CASE(bad_input_exits_2_and_sends_nothing) {

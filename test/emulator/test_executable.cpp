@@ -108,9 +108,36 @@ BOOST_AUTO_TEST_CASE(rpm_throttles_with_the_retry_after_ms_asked_for) {
     BOOST_TEST(answers.at(1).response["retry-after-ms"] == "250");
 }
 
+BOOST_AUTO_TEST_CASE(dialect_serves_that_api_with_its_limits_under_the_flags) {
+    // TEI's 32 texts by default; --max-documents, given before or after --dialect, lowers it.
+    const auto texts = [](std::size_t n) {
+        return post("/rerank",
+                    json::object{{"query", "q"}, {"texts", json::array(n, json::string("text"))}},
+                    "");
+    };
+    auto answers = answers_of_program({"--no-auth", "--dialect", "tei"}, texts(33), 1);
+    BOOST_TEST(answers.at(0).response.result_int() == 413u);
+    BOOST_TEST(answers.at(0).json().at("error").as_string() ==
+               "batch size 33 > maximum allowed batch size 32");
+    answers =
+        answers_of_program({"--max-documents", "2", "--no-auth", "--dialect", "tei"}, texts(3), 1);
+    BOOST_TEST(answers.at(0).json().at("error").as_string() ==
+               "batch size 3 > maximum allowed batch size 2");
+    answers =
+        answers_of_program({"--dialect", "nim", "--no-auth", "--max-pair-tokens", "10"},
+                           post("/v1/ranking",
+                                json::object{{"model", "nvidia/llama-3.2-nv-rerankqa-1b-v2"},
+                                             {"query", {{"text", "q"}}},
+                                             {"passages", json::array{{{"text", "0123456789"}}}}},
+                                ""),
+                           1);
+    BOOST_TEST(answers.at(0).response.result_int() == 400u);
+    BOOST_TEST(answers.at(0).json().at("error").as_string().starts_with("Input length"));
+}
+
 BOOST_AUTO_TEST_CASE(bad_arguments_exit_2_and_help_exits_0) {
-    for (const char* bad :
-         {"--rpm=-1", "--rpm=ten", "--tpm=-5", "--burst=1.5", "--retry-after-ms=soon"}) {
+    for (const char* bad : {"--rpm=-1", "--rpm=ten", "--tpm=-5", "--burst=1.5",
+                            "--retry-after-ms=soon", "--dialect=openai", "--max-pair-tokens=x"}) {
         const std::string arg(bad);
         const auto eq = arg.find('=');
         child_process p({program(), arg.substr(0, eq), arg.substr(eq + 1)});

@@ -8,6 +8,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
+#include <cstdlib>
 #include <random>
 
 using namespace rerank::bench;
@@ -36,7 +37,7 @@ BOOST_AUTO_TEST_CASE(options_defaults_follow_the_interface) {
     BOOST_TEST(o.threads == 1u);
     BOOST_TEST(!o.json);
     BOOST_TEST(!o.allow_insecure_http);
-    BOOST_TEST(o.api_key_env == "DASHSCOPE_API_KEY");
+    BOOST_TEST(!o.api_key_env); // the client reads the dialect's variables
     BOOST_TEST((o.dialect == rerank::dialect::dashscope));
     BOOST_TEST(o.rate_limit.requests_per_minute == 0.0);
     BOOST_TEST(o.rate_limit.tokens_per_minute == 0.0);
@@ -99,6 +100,35 @@ BOOST_AUTO_TEST_CASE(options_are_read_and_checked) {
     BOOST_TEST(!parse({"--base-url"}).error.empty());
     BOOST_TEST(parse({"--base-url", "u", "--bogus"}).error == "unknown argument: --bogus");
     BOOST_TEST(parse({"--help"}).help);
+}
+
+BOOST_AUTO_TEST_CASE(every_dialect_and_alias_is_accepted) {
+    for (rerank::dialect d : rerank::all_dialects) {
+        const auto p = parse({"--base-url", "u", "--dialect", rerank::to_string(d)});
+        BOOST_TEST_REQUIRE(p.error.empty(), p.error);
+        BOOST_TEST((p.options.dialect == d));
+        BOOST_TEST((client_options_for(p.options).dialect == d));
+    }
+    for (std::string_view alias : {"vllm", "llamacpp", "llama.cpp"})
+        BOOST_TEST((parse({"--base-url", "u", "--dialect", alias}).options.dialect ==
+                    rerank::dialect::jina));
+    const auto unknown = parse({"--base-url", "u", "--dialect", "openai"});
+    BOOST_TEST(unknown.error.find(rerank::dialect_names()) != std::string::npos, unknown.error);
+    BOOST_TEST(usage_text.find("tei") != std::string_view::npos);
+}
+
+BOOST_AUTO_TEST_CASE(api_key_env_overrides_the_dialects_variables) {
+    // Unset, the key is left to the client, which reads the dialect's variables.
+    BOOST_TEST(
+        !client_options_for(parse({"--base-url", "u", "--dialect", "cohere"}).options).api_key);
+    ::setenv("RERANK_BENCH_TEST_KEY", "k-123", 1);
+    const auto given = parse({"--base-url", "u", "--api-key-env", "RERANK_BENCH_TEST_KEY"});
+    BOOST_TEST(*given.options.api_key_env == "RERANK_BENCH_TEST_KEY");
+    BOOST_TEST(*client_options_for(given.options).api_key == "k-123");
+    ::unsetenv("RERANK_BENCH_TEST_KEY");
+    // An unset variable sends no key (rather than the dialect's).
+    BOOST_TEST(*client_options_for(given.options).api_key == "");
+    BOOST_TEST(!parse({"--base-url", "u", "--api-key-env", ""}).error.empty());
 }
 
 BOOST_AUTO_TEST_CASE(histogram_keeps_small_values_exactly_and_large_ones_within_1_percent) {

@@ -7,7 +7,11 @@ std::string cert_path(const std::string& name) {
 }
 
 emulator::options tls_emulator_options(const std::string& cert) {
-    emulator::options opts;
+    return tls_emulator_options(dialect::dashscope, cert);
+}
+
+emulator::options tls_emulator_options(dialect d, const std::string& cert) {
+    emulator::options opts = emulator::options_for(d);
     opts.tls_cert_file = cert_path(cert + ".pem");
     opts.tls_key_file = cert_path(cert + ".key");
     return opts;

@@ -16,6 +16,10 @@ std::string cert_path(const std::string& name);
 /// Emulator options serving HTTPS with `cert` ("server", "wrong-host", "untrusted").
 emulator::options tls_emulator_options(const std::string& cert = "server");
 
+/// The same for a server speaking dialect `d` with its server's limits
+/// (`emulator::options_for(d)`); its `base_url(d)` is what a client of `d` needs.
+emulator::options tls_emulator_options(dialect d, const std::string& cert = "server");
+
 /// Client options for `server`: its base URL in `d`, its API key, the test CA as the only trust.
 client_options client_options_for(const emulator::server& server, dialect d = dialect::dashscope);
 

@@ -1,6 +1,7 @@
 // Everything an emulator server is configured with.
 #pragma once
 
+#include <rerank/dialect.hpp>
 #include <rerank/emulator/token_count.hpp>
 
 #include <chrono>
@@ -25,8 +26,23 @@ enum class scoring {
     independent,
 };
 
-/// Options of an `emulator::server`. The defaults mimic DashScope's qwen3-rerank limits.
+/// Options of an `emulator::server`. The defaults mimic DashScope's qwen3-rerank limits; start
+/// from `options_for(dialect)` to serve another dialect with its server's limits.
 struct options {
+    /// The API the server speaks. Several dialects share a path (`/v1/rerank`), so a server
+    /// speaks one at a time, at its real path:
+    /// - nullopt (the default), `dashscope` or `dashscope_native`: DashScope's pair, both at
+    ///   once (`/compatible-api/v1/reranks` and `/api/v1/services/rerank/text-rerank/text-rerank`);
+    /// - `cohere`: Cohere v2, `POST /v2/rerank`;
+    /// - `jina`: the Jina-style API as vLLM serves it (llama.cpp, SiliconFlow alike),
+    ///   `POST /v1/rerank`;
+    /// - `voyage`: Voyage AI, `POST /v1/rerank`;
+    /// - `tei`: Hugging Face text-embeddings-inference, `POST /rerank`;
+    /// - `nim`: NVIDIA NIM text reranking, `POST /v1/ranking` (scores are logits).
+    /// Each answers with its server's bodies, error bodies, statuses and wording (see
+    /// `include/rerank/emulator/server.hpp`); the limits below apply in every dialect, each
+    /// refusing in its own words.
+    std::optional<rerank::dialect> dialect;
     /// Address to listen on. Default "127.0.0.1" (the emulator is for local use only).
     std::string host = "127.0.0.1";
     /// Port to listen on; 0 lets the OS pick one (read it back with `server::port()`). Default 0.
@@ -38,20 +54,34 @@ struct options {
     std::string tls_cert_file;
     /// The private key of `tls_cert_file` (PEM). Default empty.
     std::string tls_key_file;
-    /// Most documents per request; more is a 400 `InvalidParameter`. Default 500.
+    /// Most documents per request; more is a 400 `InvalidParameter` (DashScope; each dialect
+    /// refuses in its own words: TEI's 413 "batch size N > maximum allowed batch size M").
+    /// Default 500.
     std::size_t max_documents = 500;
     /// Most tokens per request, counted as `query_tokens × documents + Σ document_tokens`
     /// (query tokens include `instruct` when one is sent; each item counts at most
-    /// `max_item_tokens`); more is a 400 `InvalidParameter`. Default 120,000.
+    /// `max_item_tokens`); more is a 400 `InvalidParameter` (DashScope's "Range of input
+    /// length should be [1, M]"; in other dialects their own too-large answer). Default 120,000.
     std::size_t max_request_tokens = 120000;
     /// Longest query (with its instruct) or document, in tokens: longer ones count this many
     /// tokens, as the real service truncates them silently (the emulator still scores their
-    /// full text). Default 4,000.
+    /// full text). Default 4,000. (Cohere truncates the same way, at the smaller of this and the
+    /// request's `max_tokens_per_doc`, default 4,096.)
     std::size_t max_item_tokens = 4000;
+    /// The model's context per (query, document) pair, in tokens: a pair longer than this is
+    /// refused with the dialect's context-length answer (vLLM's "This model's maximum context
+    /// length is M tokens...", TEI's 413 "`inputs` must have less than M tokens", NIM's "Input
+    /// length N exceeds maximum allowed token size M", ...), unless the request asks the server
+    /// to truncate (TEI `truncate`, NIM `truncate: "END"`, Voyage `truncation`, default on;
+    /// vLLM `truncate_prompt_tokens`): the pair then counts this many. Not applied to
+    /// DashScope's dialects (`max_item_tokens` truncates their items silently). 0 (the default)
+    /// = no limit.
+    std::size_t max_pair_tokens = 0;
     /// Largest request body, in bytes; a larger one gets 413 `BadRequest.TooLarge`. Default 16 MiB.
     std::size_t max_body_bytes = std::size_t{16} << 20;
-    /// Model names accepted; any other is a 404 `ModelNotFound`.
-    /// Default {"qwen3-rerank", "gte-rerank-v2"}.
+    /// Model names accepted; any other is a 404 `ModelNotFound` (each dialect answers in its
+    /// own words; TEI takes no model name and ignores this). Default {"qwen3-rerank",
+    /// "gte-rerank-v2"}.
     std::vector<std::string> models{"qwen3-rerank", "gte-rerank-v2"};
     /// Counts the tokens of a query, instruct or document for `max_request_tokens`,
     /// `max_item_tokens` and `usage.total_tokens`. Default (and when empty):
@@ -73,8 +103,9 @@ struct options {
     /// The account's quota, as DashScope enforces it: requests per minute, over all connections,
     /// enforced per second (at most `quota_burst` of the rate at once, then the rate; GCRA). A
     /// request over it gets 429 `Throttling.RateQuota` ("Requests rate limit exceeded, please
-    /// try again later.") in its dialect's error shape. Only requests that would be ranked
-    /// count (refused ones, for this or any other reason, cost nothing), and only when no
+    /// try again later.") in its dialect's error shape (other dialects: their own 429, e.g.
+    /// TEI's `{"error":"Model is overloaded","error_type":"Overloaded"}`). Only requests that would
+    /// be ranked count (refused ones, for this or any other reason, cost nothing), and only when no
     /// fault replaces the answer. 0 (the default) = no limit.
     double requests_per_minute = 0;
     /// Tokens per minute, counted as for `max_request_tokens` (`query_tokens × documents +
@@ -97,5 +128,22 @@ struct options {
     /// concurrently: each is a coroutine).
     unsigned threads = 1;
 };
+
+/// Options serving dialect `d` with its server's documented defaults (the other fields as in
+/// `options{}`, the API key included):
+/// - DashScope (either): `options{}` (500 documents, 120,000 tokens per request, 4,000 per item);
+/// - `cohere`: 10,000 documents, items truncated at 4,096 tokens, models {"rerank-v3.5",
+///   "rerank-v4.0-pro", "rerank-v4.0-fast", "rerank-english-v3.0", "rerank-multilingual-v3.0"};
+/// - `jina` (vLLM): no document or request cap, 8,192 tokens per pair (a common
+///   `max_model_len`), models {"jina-reranker-v2-base-multilingual", "Qwen/Qwen3-Reranker-0.6B",
+///   "Qwen/Qwen3-Reranker-4B", "Qwen/Qwen3-Reranker-8B", "BAAI/bge-reranker-v2-m3"};
+/// - `voyage`: 1,000 documents, 600,000 tokens per request and 32,000 per pair (rerank-2.5),
+///   models {"rerank-2.5", "rerank-2.5-lite", "rerank-2", "rerank-2-lite"};
+/// - `tei`: 32 texts (`--max-client-batch-size`'s default), 512 tokens per pair (a BERT-sized
+///   reranker's `max_input_length`), no request cap; TEI ignores model names;
+/// - `nim`: 512 passages, 512 tokens per pair, models {"nvidia/llama-3.2-nv-rerankqa-1b-v2",
+///   "nvidia/llama-nemotron-rerank-1b-v2", "nvidia/nv-rerankqa-mistral-4b-v3"}.
+/// Set any field afterwards to stand up a server with other (e.g. lower) limits.
+options options_for(rerank::dialect d);
 
 } // namespace rerank::emulator

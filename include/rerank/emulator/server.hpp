@@ -12,9 +12,29 @@
 
 namespace rerank::emulator {
 
-/// An HTTP/1.1 (or HTTPS) server that speaks both DashScope rerank dialects at their real paths
-/// (`POST /compatible-api/v1/reranks`, `POST /api/v1/services/rerank/text-rerank/text-rerank`),
-/// with the real limits and error bodies, deterministic BM25 scores, and scriptable faults.
+/// An HTTP/1.1 (or HTTPS) server that speaks a rerank API at its real path, with its real
+/// limits and error bodies, deterministic BM25 scores, and scriptable faults: by default both
+/// DashScope dialects (`POST /compatible-api/v1/reranks`,
+/// `POST /api/v1/services/rerank/text-rerank/text-rerank`), else the one of
+/// `options::dialect` (start from `options_for(dialect)` for its server's limits).
+///
+/// What each dialect answers (`options::dialect`):
+/// - cohere (`POST /v2/rerank`): `{"id","results":[{"index","relevance_score"}],"meta":{
+///   "billed_units":{"search_units"}}}`; errors `{"message"}` (401 "invalid api token", 400
+///   "invalid request: list of documents must not be empty", 404 for an unknown model);
+/// - jina, as vLLM (`POST /v1/rerank`): `{"id","model","usage":{"total_tokens"},"results":[
+///   {"index","document":{"text"},"relevance_score"}]}`; errors `{"error":{"message","type",
+///   "param","code"}}` (400 "This model's maximum context length is ..."), FastAPI's
+///   `{"detail":"Not Found"}`, 401 `{"error":"Unauthorized"}`;
+/// - voyage (`POST /v1/rerank`): `{"object":"list","data":[{"index","relevance_score"}],"model",
+///   "usage":{"total_tokens"}}`; `top_k`, never `top_n` (refused, as any unknown field); errors
+///   `{"detail"}`;
+/// - tei (`POST /rerank`): a bare array `[{"index","score"}]` of every text; errors
+///   `{"error","error_type"}` (413 "batch size N > maximum allowed batch size M", 429
+///   "Model is overloaded"), 401 and 404 without a body, 422 text/plain for a wrong field;
+/// - nim (`POST /v1/ranking`): `{"rankings":[{"index","logit"}],"usage"}` of every passage,
+///   scores as logits; errors `{"error"}` (400 "Input length N exceeds maximum allowed token
+///   size M"), 422 FastAPI `{"detail":[...]}` for a wrong field.
 ///
 /// The server owns its io_context and threads. Thread safety: every member function may be
 /// called from any thread, except that `start`/`stop` must not run concurrently with each
@@ -42,10 +62,13 @@ public:
     /// The port listened on (the OS's choice when `options::port` was 0). 0 before `start()`.
     unsigned short port() const noexcept;
 
-    /// "http(s)://HOST:PORT/compatible-api/v1" for `dialect::dashscope`,
-    /// "http(s)://HOST:PORT/api/v1" for `dialect::dashscope_native`: what a client's
-    /// `base_url` should be.
-    std::string base_url(rerank::dialect d = rerank::dialect::dashscope) const;
+    /// What the `base_url` of a client of dialect `d` should be: "http(s)://HOST:PORT" and
+    /// "/compatible-api/v1" (`dashscope`), "/api/v1" (`dashscope_native`), "/v2" (`cohere`),
+    /// "/v1" (`jina`, `voyage`, `nim`) or nothing (`tei`). The server answers only the
+    /// endpoints of its own `options::dialect`.
+    std::string base_url(rerank::dialect d) const;
+    /// `base_url` of the server's own dialect (`dashscope` for DashScope's pair).
+    std::string base_url() const;
 
     /// Consulted for every request the queue has no fault for. Replaces any previous hook;
     /// an empty function removes it.
