@@ -89,6 +89,20 @@ stated_limits parse_stated_limits(std::string_view m) noexcept {
             break;
         out.max_documents = documents_after(m, marker);
     }
+    // "The number of documents 4 exceeds the maximum of 2", "too many documents: got 4, the
+    // maximum is 2", "Too many documents: 4 > maximum allowed 2": the maximum of a message about
+    // documents and not about tokens (a token count there could be per pair, not per request).
+    const bool about_documents = (find_words(m, "document") != std::string_view::npos ||
+                                  find_words(m, "passage") != std::string_view::npos) &&
+                                 find_words(m, "token") == std::string_view::npos;
+    for (std::string_view marker : {"the maximum is", "maximum of", "maximum allowed"}) {
+        if (out.max_documents || !about_documents)
+            break;
+        out.max_documents = value_after(m, marker);
+    }
+    // "the request has 9,000 tokens, more than the maximum of 8,000": a cap per request.
+    if (!out.max_request_tokens && find_words(m, "the request has") != std::string_view::npos)
+        out.max_request_tokens = value_after(m, "more than the maximum of");
     return out;
 }
 

@@ -30,7 +30,11 @@ struct stated_limits {
 ///    larger than 500" → 500 documents;
 ///  - text-embeddings-inference: "batch size 64 > maximum allowed batch size 32" → 32 documents;
 ///  - "at most N documents", "no more than N documents", "maximum of N documents", "not exceed
-///    N documents" (also "passages", "texts", "items"; gateways' validation messages) → N.
+///    N documents" (also "passages", "texts", "items"; gateways' validation messages) → N;
+///  - in a message about documents or passages and not tokens, the number after "the maximum
+///    is", "maximum of" or "maximum allowed" ("The number of documents 4 exceeds the maximum of
+///    2", "Too many documents: 4 > maximum allowed 2") → that many documents;
+///  - "the request has N tokens, more than the maximum of M" → M tokens per request.
 /// A number of 0, or one that does not fit `std::size_t`, is no statement. A per-(query,
 /// document) context length (vLLM's "maximum context length is N tokens") is not a request cap
 /// (splitting cannot help it) and is not read.

@@ -87,7 +87,7 @@ int run_rank(const std::vector<std::string>& args) {
         opts.retry.max_attempts = *cmd.max_attempts;
     if (cmd.max_request_tokens || cmd.max_documents) {
         rerank::limits lim = rerank::limits::for_model(
-            opts.model.empty() ? rerank::default_model(opts.dialect) : opts.model);
+            opts.dialect, opts.model.empty() ? rerank::default_model(opts.dialect) : opts.model);
         if (cmd.max_request_tokens)
             lim.max_request_tokens = *cmd.max_request_tokens;
         if (cmd.max_documents)

@@ -110,11 +110,11 @@ bool says_too_large(rerank::dialect d, const diagnostics& diag) noexcept {
     static constexpr std::string_view dashscope[] = {"input length", "batch size", "too large",
                                                      "too long"};
     static constexpr std::string_view cohere[] = {"too many documents", "too many tokens",
-                                                  "too long"};
+                                                  "too long", "more than the maximum"};
     static constexpr std::string_view jina[] = {"maximum context length", "too large", "too many",
                                                 "exceeds"};
-    static constexpr std::string_view voyage[] = {"max allowed tokens", "cannot exceed",
-                                                  "too many"};
+    static constexpr std::string_view voyage[] = {"max allowed tokens", "cannot exceed", "too many",
+                                                  "exceeds the maximum", "more than the limit"};
     static constexpr std::string_view tei[] = {"maximum allowed batch size", "must have less than",
                                                "payload too large"};
     static constexpr std::string_view nim[] = {"exceeds", "too many", "maximum"};

@@ -36,6 +36,19 @@ BOOST_AUTO_TEST_CASE(other_servers_wordings) {
     BOOST_TEST(s.max_documents.value_or(0) == 512u);
     s = parse_stated_limits("documents: ensure this list has no more than 100 items");
     BOOST_TEST(s.max_documents.value_or(0) == 100u);
+    s = parse_stated_limits("The request body is not valid JSON. In particular, The number of "
+                            "documents 4 exceeds the maximum of 2.");
+    BOOST_TEST(s.max_documents.value_or(0) == 2u);
+    s = parse_stated_limits("invalid request: too many documents: got 4, the maximum is 3.");
+    BOOST_TEST(s.max_documents.value_or(0) == 3u);
+    s = parse_stated_limits("Too many documents: 4 > maximum allowed 2.");
+    BOOST_TEST(s.max_documents.value_or(0) == 2u);
+    s = parse_stated_limits("Number of passages 600 exceeds the maximum of 512.");
+    BOOST_TEST(s.max_documents.value_or(0) == 512u);
+    s = parse_stated_limits("invalid request: the request has 9,000 tokens, more than the maximum "
+                            "of 8,000.");
+    BOOST_TEST(s.max_request_tokens.value_or(0) == 8000u);
+    BOOST_TEST(!s.max_documents);
 }
 
 BOOST_AUTO_TEST_CASE(messages_that_state_no_request_limit) {
@@ -44,6 +57,10 @@ BOOST_AUTO_TEST_CASE(messages_that_state_no_request_limit) {
           "This model's maximum context length is 8192 tokens. However, "
           "you requested 9000 tokens",
           "Range of input length should be [1, 0]", "at most 5 seconds", "at most 1000",
+          // Per (query, document) pair: splitting cannot help, and it is no request cap.
+          "Input length 900 exceeds maximum allowed token size 512",
+          "Input validation error: `inputs` must have less than 512 tokens. Given: 900",
+          "passage 3 has 900 tokens, more than the maximum of 512",
           "batch size of documents is invalid, it should not be larger than",
           "Range of input length should be [1, 99999999999999999999999]",
           "batch size of documents is invalid, it should not be larger than ,5"}) {
