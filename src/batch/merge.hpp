@@ -3,6 +3,7 @@
 
 #include <rerank/batch_plan.hpp>
 #include <rerank/diagnostics.hpp>
+#include <rerank/dialect.hpp>
 #include <rerank/error.hpp>
 #include <rerank/request.hpp>
 #include <rerank/response.hpp>
@@ -32,6 +33,20 @@ struct sub_response {
     std::vector<sub_result> results;
     std::uint64_t total_tokens = 0;
 };
+
+/// Whether scores of one (model, instruct, query) from separate requests of `d` compare, so
+/// that they may be ranked together: what merging split calls relies on (see
+/// `merge_responses`), and what the score cache relies on to rank cached scores with fresh
+/// ones (without it, a client neither reads nor fills its cache). True for both DashScope
+/// dialects. A new dialect must be decided here (the switch has no default, so -Wswitch asks).
+constexpr bool scores_comparable_across_requests(rerank::dialect d) noexcept {
+    switch (d) {
+    case rerank::dialect::dashscope:
+    case rerank::dialect::dashscope_native:
+        return true;
+    }
+    return false;
+}
 
 /// Merges the sub-responses of one call into `out` (overwritten).
 ///

@@ -72,8 +72,7 @@ net::awaitable<error_code> rerank_call::run_batched(const batch_plan& plan, resp
     }
     if (control_.stopped() != call_control::stop_reason::none)
         co_return stop_error(control_, diag_);
-    co_return batching::merge_responses(request_, std::move(state.parts), request_.top_n, out,
-                                        diag_);
+    co_return batching::merge_responses(*sent_, std::move(state.parts), sent_top_n_, out, diag_);
 }
 
 net::awaitable<void> rerank_call::batch_worker(batch_state& state) {

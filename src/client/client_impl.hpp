@@ -1,6 +1,7 @@
 // The shared state behind a rerank::client: options, TLS context, pool, budget, calls in flight.
 #pragma once
 
+#include "cache/score_cache_state.hpp"
 #include "client/pacer.hpp"
 #include "client/retry.hpp"
 #include "codec/decode.hpp"
@@ -64,6 +65,9 @@ public:
     std::uint64_t observed_attempts = 0;
     /// `target.port` as a number, for the observer's events.
     std::uint16_t server_port = 0;
+    /// `options.cache`'s state, or null when there is none or the dialect's scores do not
+    /// compare across requests (`batching::scores_comparable_across_requests`).
+    score_cache_state* const scores;
     /// One decoder serves every call: decoding is synchronous on the strand.
     response_decoder decoder;
 

@@ -32,6 +32,8 @@ rerank_call::rerank_call(std::shared_ptr<client_impl> client, const request& req
                          diagnostics* diag_out, handler_type handler)
     : client_(std::move(client))
     , request_(req)
+    , sent_(&req)
+    , sent_top_n_(req.top_n)
     , diag_out_(diag_out)
     , handler_(std::move(handler))
     , work_(net::make_work_guard(net::get_associated_executor(handler_, client_->executor)))
@@ -109,6 +111,10 @@ net::awaitable<void> rerank_call::run() {
         diag_ = client_->config_diag;
     if (!ec)
         ec = validate_request(request_, diag_);
+    if (!ec && client_->scores && look_up_scores(res)) {
+        complete(ec, std::move(res));
+        co_return;
+    }
     batch_plan plan;
     if (!ec)
         ec = co_await this->plan(plan);
@@ -119,6 +125,8 @@ net::awaitable<void> rerank_call::run() {
         ec = co_await run_single(plan, res);
     else if (!ec)
         ec = co_await run_batched(plan, res);
+    if (!ec && client_->scores)
+        merge_cached_scores(res);
     complete(ec, std::move(res));
 }
 
@@ -129,17 +137,17 @@ std::string_view rerank_call::model() const noexcept {
 
 net::awaitable<error_code> rerank_call::plan(batch_plan& out) {
     const rerank::limits limits = client_->limits_for(model());
-    std::size_t text_bytes = request_.query.size();
-    for (const auto& doc : request_.documents)
+    std::size_t text_bytes = sent_->query.size();
+    for (const auto& doc : sent_->documents)
         text_bytes += doc.size();
     // Small calls plan in microseconds (cheap bounds, no exact counting): on the strand.
     constexpr std::size_t offload_above_bytes = 256 * 1024;
     if (text_bytes <= offload_above_bytes)
-        co_return plan_batches(request_, limits, client_->counter, out, diag_);
+        co_return plan_batches(*sent_, limits, client_->counter, out, diag_);
     co_return co_await net::co_spawn(
         client_->planner(),
         [&]() -> net::awaitable<error_code> {
-            co_return plan_batches(request_, limits, client_->counter, out, diag_);
+            co_return plan_batches(*sent_, limits, client_->counter, out, diag_);
         },
         use_awaitable);
 }
@@ -148,17 +156,17 @@ wire_request rerank_call::make_wire(const batch_plan& plan, batch range,
                                     std::vector<std::string>& truncated) const {
     wire_request wire;
     wire.model = model();
-    wire.query = plan.query_text(request_);
+    wire.query = plan.query_text(*sent_);
     if (plan.document_bytes.empty()) {
         wire.documents =
-            std::span<const std::string>(request_.documents).subspan(range.first, range.count);
+            std::span<const std::string>(sent_->documents).subspan(range.first, range.count);
     } else {
         truncated.clear();
         for (std::size_t i = range.first; i < range.first + range.count; ++i)
-            truncated.emplace_back(plan.document_text(request_, i));
+            truncated.emplace_back(plan.document_text(*sent_, i));
         wire.documents = truncated;
     }
-    wire.top_n = sub_request_top_n(request_.top_n, range);
+    wire.top_n = sub_request_top_n(sent_top_n_, range);
     if (request_.instruct)
         wire.instruct = *request_.instruct;
     wire.return_documents = request_.return_documents;
@@ -180,7 +188,7 @@ net::awaitable<error_code> rerank_call::run_single(const batch_plan& plan, respo
     out.requests = 1;
     out.results.reserve(decoded.results.size());
     for (const auto& r : decoded.results)
-        out.results.push_back(result{r.index, r.relevance_score, request_.documents[r.index]});
+        out.results.push_back(result{r.index, r.relevance_score, sent_->documents[r.index]});
     sort_results(out.results);
     co_return error_code{};
 }

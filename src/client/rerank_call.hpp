@@ -1,6 +1,7 @@
 // One rerank call in flight: validation, encoding, attempts with retries, completion.
 #pragma once
 
+#include "cache/call_lookup.hpp"
 #include "client/client_impl.hpp"
 #include "client/retry_decision.hpp"
 #include "codec/decode.hpp"
@@ -44,6 +45,13 @@ private:
     struct batch_state;
 
     boost::asio::awaitable<void> run();
+    /// With a score cache: looks up every document (cached_call.cpp). True when every one was
+    /// found: `out` is then the whole answer and nothing is sent. Otherwise what is sent
+    /// becomes the misses (`sent_`), without `top_n`.
+    bool look_up_scores(response& out);
+    /// With a score cache, after the misses were answered: caches their scores and ranks them
+    /// with the cached ones into the caller's answer.
+    void merge_cached_scores(response& out);
     /// Plans the HTTP requests of the call (on the planner thread when the text is large).
     boost::asio::awaitable<error_code> plan(batch_plan& out);
     /// The content of the HTTP request for documents `range` (client-truncated texts are
@@ -88,6 +96,14 @@ private:
 
     std::shared_ptr<client_impl> client_;
     const request& request_;
+    /// What is sent: `request_`, or with a score cache and some hits, the misses
+    /// (`misses_request_`).
+    const request* sent_;
+    /// The `top_n` sent: the caller's, or none with a score cache (its ranking is cut here).
+    std::optional<std::size_t> sent_top_n_;
+    std::optional<request> misses_request_;
+    /// One call's cache lookups (used only when the client has a cache).
+    cache::call_lookup lookup_;
     diagnostics diag_;
     diagnostics* diag_out_;
     handler_type handler_;
