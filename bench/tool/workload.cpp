@@ -1,6 +1,7 @@
 #include "workload.hpp"
 
 #include <array>
+#include <cmath>
 #include <string_view>
 
 namespace rerank::bench {
@@ -40,6 +41,40 @@ std::string pseudo_text(std::size_t bytes, std::uint64_t seed) {
     if (!text.empty() && text.back() == ' ')
         text.back() = 'x';
     return text;
+}
+
+repeating_workload::repeating_workload(std::size_t documents, std::size_t doc_bytes,
+                                       std::size_t query_bytes, std::optional<std::size_t> top_n,
+                                       double fraction, std::uint64_t seed)
+    : documents_(documents)
+    , doc_bytes_(doc_bytes)
+    , query_(pseudo_text(query_bytes, 0x5eed))
+    , top_n_(top_n)
+    , repeats_(static_cast<std::size_t>(std::llround(fraction * static_cast<double>(documents))))
+    , seed_(seed) {}
+
+std::string repeating_workload::text_of(std::uint64_t document) const {
+    std::uint64_t state = seed_ ^ (document * 0xD1B54A32D192ED03ull);
+    return pseudo_text(doc_bytes_, next(state));
+}
+
+void repeating_workload::fill(std::uint64_t k, rerank::request& out) const {
+    out.query = query_;
+    out.top_n = top_n_;
+    out.documents.resize(documents_);
+    const std::size_t fresh = documents_ - repeats_;
+    if (k == 0) {
+        for (std::size_t i = 0; i != documents_; ++i)
+            out.documents[i] = text_of(i);
+        return;
+    }
+    // Documents 0 .. first_new-1 were sent by calls 0 .. k-1.
+    const std::uint64_t first_new = documents_ + (k - 1) * fresh;
+    std::uint64_t state = seed_ + k * 0x9E3779B97F4A7C15ull;
+    for (std::size_t i = 0; i != repeats_; ++i)
+        out.documents[i] = text_of(next(state) % first_new);
+    for (std::size_t i = 0; i != fresh; ++i)
+        out.documents[repeats_ + i] = text_of(first_new + i);
 }
 
 rerank::request make_request(std::size_t documents, std::size_t doc_bytes, std::size_t query_bytes,

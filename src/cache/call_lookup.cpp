@@ -62,12 +62,15 @@ void call_lookup::rank(const request& req, std::span<const result> fresh,
         BOOST_ASSERT(r.index < misses_.size());
         out.push_back(result{misses_[r.index], r.relevance_score, {}});
     }
+    // The order response.hpp promises (a lambda, so that the comparison is inlined: through a
+    // function pointer it was half the cost of ranking 100 results).
+    const auto before = [](const result& a, const result& b) { return detail::ranks_before(a, b); };
     const std::size_t keep = req.top_n ? std::min(*req.top_n, out.size()) : out.size();
     if (keep < out.size()) {
-        std::nth_element(out.begin(), out.begin() + keep, out.end(), detail::ranks_before);
+        std::nth_element(out.begin(), out.begin() + keep, out.end(), before);
         out.resize(keep);
     }
-    detail::sort_results(out);
+    std::sort(out.begin(), out.end(), before);
     for (result& r : out)
         r.document = req.documents[r.index];
 }

@@ -112,6 +112,9 @@ net::awaitable<void> rerank_call::run() {
     if (!ec)
         ec = validate_request(request_, diag_);
     if (!ec && client_->scores && look_up_scores(res)) {
+        // Answered without I/O: complete from a fresh turn of the strand, never inside
+        // async_rerank (a caller looping over cached calls would otherwise recurse).
+        co_await net::post(client_->strand, use_awaitable);
         complete(ec, std::move(res));
         co_return;
     }
