@@ -38,8 +38,9 @@ struct score_cache_access;
 /// Lifetime: held by `std::shared_ptr`; each client given it keeps it alive.
 class score_cache {
 public:
-    /// Memory one entry takes, counted against `cache_options::max_bytes`: its list node and
-    /// hash-table node with their allocation headers, and a bucket (128 bytes on 64-bit Linux).
+    /// Memory one entry takes at most, counted against `cache_options::max_bytes`: its slot
+    /// (key, score, expiry, LRU links) twice for the growth of their vector, and four cells of
+    /// the hash table, which is kept between a quarter and half full (112 bytes).
     static const std::size_t entry_bytes;
 
     /// An empty cache. Throws `std::invalid_argument` when `opts.max_entries` is 0,

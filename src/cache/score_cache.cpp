@@ -46,6 +46,7 @@ namespace detail {
 void score_cache_state::find_all(std::span<const cache::score_key> keys, std::span<double> scores,
                                  std::vector<std::size_t>& misses, time_point now) {
     const std::lock_guard lock(mutex_);
+    store_.prefetch(keys);
     for (std::size_t i = 0; i != keys.size(); ++i) {
         if (const auto score = store_.find(keys[i], now))
             scores[i] = *score;
