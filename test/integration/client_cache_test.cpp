@@ -4,6 +4,7 @@
 
 #include <rerank/score_cache.hpp>
 
+#include <boost/asio/steady_timer.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
@@ -108,6 +109,45 @@ BOOST_AUTO_TEST_CASE(a_fully_cached_call_sends_nothing) {
         BOOST_TEST(after.cache.hits == 5u);
         BOOST_TEST(
             (watcher->seen == std::vector<std::pair<std::size_t, std::size_t>>{{0, 5}, {5, 0}}));
+    });
+}
+
+// A cached call does no I/O: its handler must still never run inside async_rerank, even when
+// that is called from the strand (here: from the completion of another cached call), or a
+// caller looping over cached calls recurses without bound.
+BOOST_AUTO_TEST_CASE(a_cached_call_never_completes_inside_async_rerank) {
+    emulator_fixture f(independent_scoring());
+    f.run([&]() -> net::awaitable<void> {
+        client c(f.ioc.get_executor(), cached_options(f.server, std::make_shared<score_cache>()));
+        const request req = sample_request();
+        BOOST_TEST_REQUIRE(!(co_await call(c, req)).ec);
+
+        bool initiating = false;
+        bool completed_inside = false;
+        int completed = 0;
+        net::steady_timer done(f.ioc, net::steady_timer::time_point::max());
+        c.async_rerank(req, [&](error_code ec, response) {
+            BOOST_TEST(!ec);
+            initiating = true;
+            c.async_rerank(req, [&](error_code ec2, response res) {
+                BOOST_TEST(!ec2);
+                BOOST_TEST(res.requests == 0u);
+                completed_inside = initiating;
+                ++completed;
+                done.cancel();
+            });
+            initiating = false;
+        });
+        if (completed == 0) // (it has completed already if it ran inside)
+            co_await done.async_wait(net::as_tuple(net::use_awaitable));
+        BOOST_TEST(completed == 1);
+        BOOST_TEST(!completed_inside);
+
+        for (int i = 0; i < 5000; ++i) {
+            const auto again = co_await call(c, req);
+            BOOST_TEST_REQUIRE(again.res.requests == 0u);
+        }
+        BOOST_TEST(f.server.stats().requests == 1u);
     });
 }
 
