@@ -58,6 +58,8 @@ void score_cache_state::find_all(std::span<const cache::score_key> keys, std::sp
 void score_cache_state::insert_all(std::span<const std::pair<cache::score_key, double>> scored,
                                    time_point now) {
     const std::lock_guard lock(mutex_);
+    for (const auto& entry : scored) // the cells the inserts probe first (see find_all)
+        store_.prefetch_cell(entry.first);
     for (const auto& [key, score] : scored)
         store_.insert(key, score, now);
 }

@@ -28,7 +28,7 @@ std::uint32_t score_store::locate(const score_key& key) const noexcept {
 
 void score_store::prefetch(std::span<const score_key> keys) const noexcept {
     for (const score_key& k : keys)
-        __builtin_prefetch(&table_[tag_of(k) & mask_]);
+        prefetch_cell(k);
     for (const score_key& k : keys) {
         const cell c = table_[tag_of(k) & mask_];
         if (c.slot1 != 0)

@@ -41,6 +41,10 @@ public:
     /// Asks the CPU to fetch what finding `keys` will read, so that their cache misses overlap
     /// instead of following one another. Changes nothing.
     void prefetch(std::span<const score_key> keys) const noexcept;
+    /// The first step of that for one key: its home cell of the table.
+    void prefetch_cell(const score_key& key) const noexcept {
+        __builtin_prefetch(&table_[tag_of(key) & mask_]);
+    }
 
     /// Stores `score` under `key` at `now` (replacing a score held under it, which then counts
     /// as new), evicting least recently used entries to stay within the bounds. Expired
