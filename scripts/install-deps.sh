@@ -7,6 +7,7 @@ packages=(
     g++ cmake ninja-build pkg-config
     libboost1.81-dev libboost-json1.81-dev libboost-test1.81-dev libboost-url1.81-dev
     libssl-dev zlib1g-dev ca-certificates openssl
+    libxxhash-dev      # XXH3-128, header-only, for the score cache's keys (src/cache)
     libbenchmark-dev   # micro-benchmarks
     nginx-light        # the TLS reverse proxy of the pool tests and the benchmark peer
     wrk                # the benchmark floor

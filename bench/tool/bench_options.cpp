@@ -40,6 +40,12 @@ percentiles and the client's own CPU per request.
   --doc-bytes B           bytes per document (default 100)
   --query-bytes B         bytes of the query (default 32)
   --top-n N               send top_n (default: not sent, all results)
+  --repeat-fraction F     make each call's documents anew, a fraction F in [0, 1] of them
+                          repeating documents of earlier calls (default: every call sends the
+                          same request)
+  --seed N                seed of --repeat-fraction's choices (default 1)
+  --cache-mb N            a score cache of N MiB: repeated documents are not sent again
+                          (default 0: no cache)
   --threads N             threads running the client's io_context (default 1)
   --rpm N                 pace the client to N requests per minute (default 0: no limit; it
                           then adapts to the rate the server's 429s show)
@@ -228,6 +234,22 @@ bool parse_one(cursor& c, bench_options& o, bool& help) {
     }
     if (n == "--threads")
         return parse_integer<unsigned>(c, o.threads, 1, 256);
+    if (n == "--repeat-fraction") {
+        double f = 0;
+        if (!parse_number(c, f, 0, false))
+            return false;
+        if (f > 1) {
+            c.error = "--repeat-fraction must be in [0, 1]";
+            return false;
+        }
+        o.repeat_fraction = f;
+        return true;
+    }
+    if (n == "--seed")
+        return parse_integer<std::uint64_t>(c, o.seed, 0,
+                                            std::numeric_limits<std::uint64_t>::max());
+    if (n == "--cache-mb")
+        return parse_integer<std::size_t>(c, o.cache_mb, 0, std::size_t(1) << 20);
     c.error = "unknown argument: " + std::string(n);
     return false;
 }

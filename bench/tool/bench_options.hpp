@@ -48,6 +48,14 @@ struct bench_options {
     std::size_t query_bytes = 32;
     /// `--top-n`: sent as `top_n`. Default unset (all documents).
     std::optional<std::size_t> top_n;
+    /// `--repeat-fraction F`: each call's documents are made anew, a fraction F of them
+    /// (rounded) repeating documents of earlier calls (`repeating_workload`). Default unset:
+    /// every call sends the same request.
+    std::optional<double> repeat_fraction;
+    /// `--seed N`: the seed of `--repeat-fraction`'s choices. Default 1.
+    std::uint64_t seed = 1;
+    /// `--cache-mb N`: a score cache of N MiB (`client_options::cache`). Default 0: none.
+    std::size_t cache_mb = 0;
     /// `--threads`: threads running the io_context. Default 1.
     unsigned threads = 1;
     /// `--json`: one JSON object on stdout instead of the table.

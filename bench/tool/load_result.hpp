@@ -21,6 +21,12 @@ struct load_result {
     /// Documents ranked and `usage.total_tokens` reported by the successful calls.
     std::uint64_t documents = 0;
     std::uint64_t tokens = 0;
+    /// Of the successful calls: HTTP requests sent (`response::requests`), documents sent
+    /// (the calls' documents minus those from the score cache) and from the cache
+    /// (`response::cached`).
+    std::uint64_t http_requests = 0;
+    std::uint64_t documents_sent = 0;
+    std::uint64_t documents_cached = 0;
     /// Latency of the successful calls: from the call's start (closed loop) or its scheduled
     /// start (open loop) to its completion.
     latency_histogram latency;

@@ -2,9 +2,11 @@
 
 #include "process_cpu.hpp"
 #include "progress_line.hpp"
+#include "workload.hpp"
 
 #include <rerank/client.hpp>
 #include <rerank/error.hpp>
+#include <rerank/score_cache.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -16,9 +18,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cmath>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -43,6 +47,13 @@ rerank::client_options client_options_for(const bench_options& o) {
     c.pool.max_connections = o.connections;
     c.retry.max_attempts = 1;
     c.rate_limit = o.rate_limit;
+    if (o.cache_mb > 0) {
+        rerank::cache_options cache;
+        cache.max_bytes = o.cache_mb << 20;
+        cache.max_entries =
+            std::max<std::size_t>(1, cache.max_bytes / rerank::score_cache::entry_bytes);
+        c.cache = std::make_shared<rerank::score_cache>(cache);
+    }
     return c;
 }
 
@@ -69,6 +80,9 @@ struct tally {
     std::uint64_t succeeded = 0;
     std::uint64_t documents = 0;
     std::uint64_t tokens = 0;
+    std::uint64_t http_requests = 0;
+    std::uint64_t documents_sent = 0;
+    std::uint64_t documents_cached = 0;
 };
 
 struct worker {
@@ -78,6 +92,7 @@ struct worker {
     net::strand<net::io_context::executor_type> strand;
     net::steady_timer timer;  // open loop: waits for the next scheduled start
     rerank::diagnostics diag; // of the worker's current call
+    rerank::request own;      // --repeat-fraction: the worker's current request
     tally counts;
 };
 
@@ -98,6 +113,9 @@ public:
         , clock_timer_(control_)
         , progress_timer_(control_)
         , client_(std::in_place, ioc_.get_executor(), client_opts) {
+        if (o.repeat_fraction)
+            workload_.emplace(o.documents, o.doc_bytes, o.query_bytes, o.top_n, *o.repeat_fraction,
+                              o.seed);
         workers_.reserve(o.concurrency);
         for (std::size_t i = 0; i < o.concurrency; ++i)
             workers_.push_back(std::make_unique<worker>(ioc_));
@@ -175,12 +193,21 @@ private:
         line.clear();
     }
 
+    // The request of the worker's next call: the one request, or the next of the workload.
+    const rerank::request& next_request(worker& w) {
+        if (!workload_)
+            return req_;
+        workload_->fill(next_call_.fetch_add(1, std::memory_order_relaxed), w.own);
+        return w.own;
+    }
+
     // Closed loop: call again as soon as the last call completed.
     net::awaitable<void> closed_worker(worker& w) {
         while (current() != phase::done) {
+            const rerank::request& req = next_request(w);
             const auto start = clock::now();
-            auto [ec, res] = co_await client_->async_rerank(req_, w.diag, as_tuple(use_awaitable));
-            record(w.counts, ec, res, w.diag, start);
+            auto [ec, res] = co_await client_->async_rerank(req, w.diag, as_tuple(use_awaitable));
+            record(w.counts, req, ec, res, w.diag, start);
         }
         worker_finished();
     }
@@ -200,14 +227,16 @@ private:
                 if (current() == phase::done)
                     break;
             }
-            auto [ec, res] = co_await client_->async_rerank(req_, w.diag, as_tuple(use_awaitable));
-            record(w.counts, ec, res, w.diag, scheduled);
+            const rerank::request& req = next_request(w);
+            auto [ec, res] = co_await client_->async_rerank(req, w.diag, as_tuple(use_awaitable));
+            record(w.counts, req, ec, res, w.diag, scheduled);
         }
         worker_finished();
     }
 
-    void record(tally& t, const error_code& ec, const rerank::response& res,
-                const rerank::diagnostics& diag, clock::time_point from) {
+    void record(tally& t, const rerank::request& req, const error_code& ec,
+                const rerank::response& res, const rerank::diagnostics& diag,
+                clock::time_point from) {
         const auto now = clock::now();
         completed_.fetch_add(1, std::memory_order_relaxed);
         if (ec)
@@ -227,6 +256,9 @@ private:
             ++t.succeeded;
             t.documents += res.results.size();
             t.tokens += res.usage.total_tokens;
+            t.http_requests += res.requests;
+            t.documents_sent += req.documents.size() - res.cached;
+            t.documents_cached += res.cached;
             t.latency.record(histogram_ns(now - from));
         } else if (ec.category() == rerank::error_category() && ec.value() > 0 &&
                    static_cast<std::size_t>(ec.value()) < tally::error_slots) {
@@ -259,6 +291,9 @@ private:
             r.succeeded += t.succeeded;
             r.documents += t.documents;
             r.tokens += t.tokens;
+            r.http_requests += t.http_requests;
+            r.documents_sent += t.documents_sent;
+            r.documents_cached += t.documents_cached;
             r.latency.merge(t.latency);
             r.admission_wait.merge(t.admission_wait);
             r.throttled += t.throttled;
@@ -289,6 +324,8 @@ private:
     net::steady_timer progress_timer_;
     std::optional<rerank::client> client_;
     std::vector<std::unique_ptr<worker>> workers_;
+    std::optional<repeating_workload> workload_;
+    std::atomic<std::uint64_t> next_call_{0}; // --repeat-fraction: the next call's number
 
     std::atomic<phase> phase_{phase::warmup};
     std::atomic<std::size_t> workers_left_{0};

@@ -97,6 +97,8 @@ std::string json_report(const load_result& r) {
     append(out, "},\"duration_s\":%.6f,\"requests_per_s\":%.1f,\"documents_per_s\":%.1f",
            r.duration_s, f.requests_per_s, f.documents_per_s);
     append(out, ",\"tokens_per_s\":%.1f", f.tokens_per_s);
+    append(out, ",\"http_requests\":%llu,\"documents_sent\":%llu,\"documents_cached\":%llu",
+           ull(r.http_requests), ull(r.documents_sent), ull(r.documents_cached));
     append_json(out, "latency_ms", f.latency);
     append(out, ",\"throttled\":%llu", ull(r.throttled));
     append_json(out, "admission_wait_ms", f.admission_wait);
@@ -123,12 +125,19 @@ std::string table_report(const bench_options& o, const load_result& r) {
            o.query_bytes);
     if (o.top_n)
         append(out, ", top_n %zu", *o.top_n);
+    if (o.repeat_fraction)
+        append(out, ", made anew per call, %.2f repeated (seed %llu)", *o.repeat_fraction,
+               ull(o.seed));
+    if (o.cache_mb > 0)
+        append(out, ", score cache %zu MiB", o.cache_mb);
     out += '\n';
     append_pacing(out, o.rate_limit);
     append(out, "calls        %llu in %.2f s (%llu failed)\n", ull(r.requests), r.duration_s,
            ull(r.requests - r.succeeded));
     append(out, "throughput   %.1f calls/s, %.1f documents/s, %.1f tokens/s\n", f.requests_per_s,
            f.documents_per_s, f.tokens_per_s);
+    append(out, "sent         %llu HTTP requests, %llu documents (%llu from the cache)\n",
+           ull(r.http_requests), ull(r.documents_sent), ull(r.documents_cached));
     append_line(out, "latency      ", f.latency);
     append(out, "throttled    %llu answers (429), waited out and sent again\n", ull(r.throttled));
     append_line(out, "admission    ", f.admission_wait);

@@ -1,6 +1,7 @@
 #include "workload.hpp"
 
 #include <array>
+#include <cmath>
 #include <string_view>
 
 namespace rerank::bench {
@@ -15,6 +16,9 @@ constexpr std::array<std::string_view, 48> vocabulary{
     "token",     "batch",   "cache",   "shard",    "language",  "neural",    "network",
     "embedding", "dense",   "sparse",  "lexical",  "hybrid",    "keyword",   "context",
     "window",    "cross",   "encoder", "reranker", "recall",    "precision"};
+
+// The text repeating_workload's documents are cut from.
+constexpr std::size_t corpus_bytes = 64 * 1024;
 
 // splitmix64: tiny, fast, and the same everywhere, so runs are comparable across machines.
 std::uint64_t next(std::uint64_t& state) {
@@ -40,6 +44,45 @@ std::string pseudo_text(std::size_t bytes, std::uint64_t seed) {
     if (!text.empty() && text.back() == ' ')
         text.back() = 'x';
     return text;
+}
+
+repeating_workload::repeating_workload(std::size_t documents, std::size_t doc_bytes,
+                                       std::size_t query_bytes, std::optional<std::size_t> top_n,
+                                       double fraction, std::uint64_t seed)
+    : documents_(documents)
+    , doc_bytes_(doc_bytes)
+    , query_(pseudo_text(query_bytes, 0x5eed))
+    , corpus_(pseudo_text(corpus_bytes + doc_bytes, seed))
+    , top_n_(top_n)
+    , repeats_(static_cast<std::size_t>(std::llround(fraction * static_cast<double>(documents))))
+    , seed_(seed) {}
+
+void repeating_workload::text_of(std::uint64_t d, std::string& out) const {
+    out = std::to_string(d);
+    out += ' ';
+    std::uint64_t state = seed_ ^ (d * 0xD1B54A32D192ED03ull);
+    const std::size_t offset = next(state) % corpus_bytes;
+    if (out.size() < doc_bytes_)
+        out.append(corpus_, offset, doc_bytes_ - out.size());
+}
+
+void repeating_workload::fill(std::uint64_t k, rerank::request& out) const {
+    out.query = query_;
+    out.top_n = top_n_;
+    out.documents.resize(documents_);
+    const std::size_t fresh = documents_ - repeats_;
+    if (k == 0) {
+        for (std::size_t i = 0; i != documents_; ++i)
+            text_of(i, out.documents[i]);
+        return;
+    }
+    // Documents 0 .. first_new-1 were sent by calls 0 .. k-1.
+    const std::uint64_t first_new = documents_ + (k - 1) * fresh;
+    std::uint64_t state = seed_ + k * 0x9E3779B97F4A7C15ull;
+    for (std::size_t i = 0; i != repeats_; ++i)
+        text_of(next(state) % first_new, out.documents[i]);
+    for (std::size_t i = 0; i != fresh; ++i)
+        text_of(first_new + i, out.documents[repeats_ + i]);
 }
 
 rerank::request make_request(std::size_t documents, std::size_t doc_bytes, std::size_t query_bytes,

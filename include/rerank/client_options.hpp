@@ -8,6 +8,7 @@
 #include <rerank/proxy_options.hpp>
 #include <rerank/rate_limit_options.hpp>
 #include <rerank/retry_policy.hpp>
+#include <rerank/score_cache.hpp>
 #include <rerank/tls_options.hpp>
 
 #include <chrono>
@@ -104,6 +105,13 @@ struct client_options {
     /// The client keeps it alive as long as its shared state lives. Default null: nothing is
     /// observed, at the cost of one pointer test per step.
     std::shared_ptr<rerank::observer> observer;
+    /// Scores of documents already ranked: a call sends only the documents it misses, and none
+    /// when all are cached (see `rerank::score_cache`). Create one with its bounds
+    /// (`cache_options`) and give the same pointer to every client that should share it.
+    /// Cached scores are ranked with fresh ones, so calls to a model that scores listwise
+    /// (`scores_listwise`) neither read nor fill the cache unless `split_listwise` is set.
+    /// Default null: no cache.
+    std::shared_ptr<rerank::score_cache> cache;
 };
 
 } // namespace rerank

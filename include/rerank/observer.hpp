@@ -252,14 +252,14 @@ struct throttle_wait_event {
     }
 };
 
-/// A lookup of a call's documents in the score cache (declared for the cache to come: no
-/// client sends it yet).
+/// A lookup of a call's documents in the score cache (`client_options::cache`), once per call,
+/// before anything is sent. A call whose every document hit sends no request.
 struct cache_lookup_event {
     /// The call.
     call_context call;
     /// Documents whose scores were found in the cache.
     std::size_t hits = 0;
-    /// Documents not found (sent to the server).
+    /// Documents not found or expired (sent to the server).
     std::size_t misses = 0;
 
     /// The call's attributes, rerank.cache.hits, rerank.cache.misses.
@@ -282,7 +282,8 @@ struct cache_lookup_event {
 /// lives (until the client is destroyed and its last call has completed); the observer may
 /// therefore be dropped by its owner at any time.
 ///
-/// Order for one call: `on_call_start`; for each HTTP request (several at once for a split
+/// Order for one call: `on_call_start`; `on_cache_lookup` (with a score cache); for each HTTP
+/// request (several at once for a split
 /// call), `on_throttle_wait` (when the pacer made it wait), `on_attempt_start`,
 /// `on_attempt_end`, then `on_retry` when it is sent again (then the same again); last
 /// `on_call_end`. A call refused before any request (bad input) has only start and end.
@@ -321,7 +322,7 @@ public:
     virtual void on_retry(const retry_event&) {}
     /// The pacer made a request wait 1 ms or more before it was sent.
     virtual void on_throttle_wait(const throttle_wait_event&) {}
-    /// The score cache was consulted (not sent yet: the cache is to come).
+    /// The score cache was consulted (only by clients with a cache).
     virtual void on_cache_lookup(const cache_lookup_event&) {}
 };
 

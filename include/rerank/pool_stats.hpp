@@ -1,6 +1,8 @@
 // Counters of the client's connection pools.
 #pragma once
 
+#include <rerank/cache_stats.hpp>
+
 #include <cstdint>
 
 namespace rerank {
@@ -37,6 +39,9 @@ struct pool_stats {
     double admission_rate_per_minute = 0;
     /// Requests the pacer lets be in flight at once now.
     std::uint64_t in_flight_limit = 0;
+    /// The score cache's counters (`client_options::cache`; all zero without one). A cache
+    /// shared by several clients counts for them all.
+    cache_stats cache;
 };
 
 } // namespace rerank

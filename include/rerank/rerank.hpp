@@ -4,6 +4,8 @@
 #pragma once
 
 #include <rerank/batch_plan.hpp>
+#include <rerank/cache_options.hpp>
+#include <rerank/cache_stats.hpp>
 #include <rerank/client.hpp>
 #include <rerank/client_options.hpp>
 #include <rerank/diagnostics.hpp>
@@ -20,5 +22,6 @@
 #include <rerank/request.hpp>
 #include <rerank/response.hpp>
 #include <rerank/retry_policy.hpp>
+#include <rerank/score_cache.hpp>
 #include <rerank/tls_options.hpp>
 #include <rerank/token_estimate.hpp>

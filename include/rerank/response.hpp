@@ -62,11 +62,17 @@ struct response {
     std::vector<result> results;
     /// What the call cost, summed over its HTTP requests.
     rerank::usage usage;
-    /// How many HTTP requests made up the call (more than 1 when the batcher split it).
+    /// How many HTTP requests made up the call (more than 1 when the batcher split it; 0 when
+    /// the score cache held every document).
     std::size_t requests = 0;
     /// What `result::relevance_score` measures: `logit` for `dialect::nim`, `probability` for
     /// every other dialect. Default `probability`.
     rerank::score_kind score_kind = rerank::score_kind::probability;
+    /// How many of the call's documents had their score from the score cache
+    /// (`client_options::cache`), whether or not `top_n` kept them; 0 without a cache. When
+    /// every document was cached, `id`, `request_ids` are empty, `model` is the model the
+    /// call named and `usage.total_tokens` is 0.
+    std::size_t cached = 0;
 };
 
 } // namespace rerank

@@ -3,6 +3,7 @@
 
 #include <rerank/batch_plan.hpp>
 #include <rerank/diagnostics.hpp>
+#include <rerank/dialect.hpp>
 #include <rerank/error.hpp>
 #include <rerank/request.hpp>
 #include <rerank/response.hpp>

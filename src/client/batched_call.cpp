@@ -79,7 +79,7 @@ net::awaitable<error_code> rerank_call::run_batched(const batch_plan& plan, resp
     // Each split doubles a batch's requests; a bounded number keeps a confused server from
     // turning one call into thousands of requests. Halving a single request down to one
     // document takes about 2 × log2(documents) splits of its two halves' lines.
-    state.splits_left = 4 + plan.batches.size() / 4 + 2 * std::bit_width(request_.documents.size());
+    state.splits_left = 4 + plan.batches.size() / 4 + 2 * std::bit_width(sent_->documents.size());
     state.max_workers = std::max<std::size_t>(
         1, std::min(client_->options.max_parallel_requests, client_->options.pool.max_connections));
 
@@ -112,14 +112,13 @@ net::awaitable<error_code> rerank_call::run_batched(const batch_plan& plan, resp
     }
     if (control_.stopped() != call_control::stop_reason::none)
         co_return stop_error(control_, diag_);
-    co_return batching::merge_responses(request_, std::move(state.parts), request_.top_n, out,
-                                        diag_);
+    co_return batching::merge_responses(*sent_, std::move(state.parts), sent_top_n_, out, diag_);
 }
 
 net::awaitable<bool> rerank_call::split_refused(batch_state& state, planned_batch refused,
                                                 diagnostics& diag) {
     const batch range = refused.range;
-    if (state.splits_left == 0 || !splitting_allowed())
+    if (state.splits_left == 0 || !scores_merge_across_requests())
         co_return false;
     const batching::stated_limits stated = learn_from_refusal(diag);
     rerank::limits lowered = state.plan_limits;
@@ -231,8 +230,8 @@ void rerank_call::note_split(batch range, std::size_t pieces) {
     pool_counters::add(client_->counters.refused_splits);
 }
 
-bool rerank_call::splitting_allowed() const noexcept {
-    return true;
+bool rerank_call::scores_merge_across_requests() const noexcept {
+    return client_->options.split_listwise || !scores_listwise(model());
 }
 
 std::string rerank_call::limits_note() const {

@@ -58,7 +58,10 @@ void client::cancel() {
 }
 
 pool_stats client::stats() const {
-    return impl_->counters.snapshot();
+    pool_stats s = impl_->counters.snapshot();
+    if (impl_->options.cache)
+        s.cache = impl_->options.cache->stats();
+    return s;
 }
 
 limits client::limits_for(std::string_view model) const {

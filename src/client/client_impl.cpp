@@ -1,5 +1,6 @@
 #include "client/client_impl.hpp"
 
+#include "batch/merge.hpp"
 #include "client/rerank_call.hpp"
 #include "codec/validate.hpp"
 #include "http/tls_context.hpp"
@@ -82,6 +83,7 @@ client_impl::client_impl(boost::asio::any_io_executor ex, client_options opts)
     , options(with_dialect_defaults(std::move(opts)))
     , budget(options.retry.budget_tokens, options.retry.budget_refill)
     , watcher(options.observer.get())
+    , scores(options.cache ? &score_cache_access::state(*options.cache) : nullptr)
     , counter(qwen3_token_counter())
     , byte_counter(utf8_byte_token_counter())
     , rng_(std::random_device{}()) {

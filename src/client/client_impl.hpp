@@ -2,6 +2,7 @@
 #pragma once
 
 #include "batch/stated_limits.hpp"
+#include "cache/score_cache_state.hpp"
 #include "client/pacer.hpp"
 #include "client/retry.hpp"
 #include "codec/decode.hpp"
@@ -65,6 +66,9 @@ public:
     std::uint64_t observed_attempts = 0;
     /// `target.port` as a number, for the observer's events.
     std::uint16_t server_port = 0;
+    /// `options.cache`'s state, or null when there is none. Calls to a model whose scores do
+    /// not merge across requests (listwise, without `split_listwise`) leave it alone.
+    score_cache_state* const scores;
     /// One decoder serves every call: decoding is synchronous on the strand.
     response_decoder decoder;
 

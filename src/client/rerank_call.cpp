@@ -33,6 +33,8 @@ rerank_call::rerank_call(std::shared_ptr<client_impl> client, const request& req
                          diagnostics* diag_out, handler_type handler)
     : client_(std::move(client))
     , request_(req)
+    , sent_(&req)
+    , sent_top_n_(req.top_n)
     , diag_out_(diag_out)
     , handler_(std::move(handler))
     , work_(net::make_work_guard(net::get_associated_executor(handler_, client_->executor)))
@@ -112,6 +114,16 @@ net::awaitable<void> rerank_call::run() {
         ec = validate_request(request_, diag_);
     if (!ec)
         ec = check_dialect_request(client_->options.dialect, request_, diag_);
+    // The cache ranks cached scores with fresh ones: only where scores merge across requests.
+    uses_cache_ = !ec && client_->scores && scores_merge_across_requests();
+    if (uses_cache_ && look_up_scores(res)) {
+        // Answered without I/O: complete from a fresh turn of the strand, never inside
+        // async_rerank (a caller looping over cached calls would otherwise recurse).
+        co_await net::post(client_->strand, use_awaitable);
+        res.score_kind = wire_of(client_->options.dialect).scores;
+        complete(ec, std::move(res));
+        co_return;
+    }
     batch_plan plan;
     if (!ec) {
         std::tie(planned_limits_, planned_with_learned_) = client_->limits_for(model());
@@ -130,12 +142,14 @@ net::awaitable<void> rerank_call::run() {
     } else if (!ec) {
         ec = co_await run_batched(plan, res);
     }
+    if (!ec && uses_cache_)
+        merge_cached_scores(res);
     res.score_kind = wire_of(client_->options.dialect).scores;
     complete(ec, std::move(res));
 }
 
 error_code rerank_call::check_listwise_split(const batch_plan& plan) {
-    if (plan.single_request() || client_->options.split_listwise || !scores_listwise(model()))
+    if (plan.single_request() || scores_merge_across_requests())
         return {};
     diag_.client_message =
         "the model " + std::string(model()) + " scores listwise (its scores depend on the " +
@@ -155,17 +169,17 @@ std::string_view rerank_call::model() const noexcept {
 net::awaitable<error_code> rerank_call::plan(const rerank::limits& limits, batch_plan& out,
                                              diagnostics& diag) {
     const token_counter& counter = client_->counter_for(model());
-    std::size_t text_bytes = request_.query.size();
-    for (const auto& doc : request_.documents)
+    std::size_t text_bytes = sent_->query.size();
+    for (const auto& doc : sent_->documents)
         text_bytes += doc.size();
     // Small calls plan in microseconds (cheap bounds, no exact counting): on the strand.
     constexpr std::size_t offload_above_bytes = 256 * 1024;
     if (text_bytes <= offload_above_bytes)
-        co_return plan_batches(request_, limits, counter, out, diag);
+        co_return plan_batches(*sent_, limits, counter, out, diag);
     co_return co_await net::co_spawn(
         client_->planner(),
         [&]() -> net::awaitable<error_code> {
-            co_return plan_batches(request_, limits, counter, out, diag);
+            co_return plan_batches(*sent_, limits, counter, out, diag);
         },
         use_awaitable);
 }
@@ -174,17 +188,17 @@ wire_request rerank_call::make_wire(const batch_plan& plan, batch range,
                                     std::vector<std::string>& truncated) const {
     wire_request wire;
     wire.model = model();
-    wire.query = plan.query_text(request_);
+    wire.query = plan.query_text(*sent_);
     if (plan.document_bytes.empty()) {
         wire.documents =
-            std::span<const std::string>(request_.documents).subspan(range.first, range.count);
+            std::span<const std::string>(sent_->documents).subspan(range.first, range.count);
     } else {
         truncated.clear();
         for (std::size_t i = range.first; i < range.first + range.count; ++i)
-            truncated.emplace_back(plan.document_text(request_, i));
+            truncated.emplace_back(plan.document_text(*sent_, i));
         wire.documents = truncated;
     }
-    wire.top_n = sub_request_top_n(request_.top_n, range);
+    wire.top_n = sub_request_top_n(sent_top_n_, range);
     if (request_.instruct)
         wire.instruct = *request_.instruct;
     wire.return_documents = request_.return_documents;
@@ -210,10 +224,10 @@ net::awaitable<rerank_call::request_outcome> rerank_call::run_single(const batch
     out.requests = 1;
     out.results.reserve(decoded.results.size());
     for (const auto& r : decoded.results)
-        out.results.push_back(result{r.index, r.relevance_score, request_.documents[r.index]});
+        out.results.push_back(result{r.index, r.relevance_score, sent_->documents[r.index]});
     sort_results(out.results);
-    if (request_.top_n && out.results.size() > *request_.top_n)
-        out.results.resize(*request_.top_n); // TEI and NIM answer every document
+    if (sent_top_n_ && out.results.size() > *sent_top_n_)
+        out.results.resize(*sent_top_n_); // TEI and NIM answer every document
     co_return outcome;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "batch/stated_limits.hpp"
+#include "cache/call_lookup.hpp"
 #include "client/client_impl.hpp"
 #include "client/retry_decision.hpp"
 #include "codec/decode.hpp"
@@ -57,6 +58,13 @@ private:
     // A listwise model's call that the plan splits is refused unless the user opted in
     // (client_options::split_listwise): its scores could not be merged.
     error_code check_listwise_split(const batch_plan& plan);
+    /// With a score cache: looks up every document (cached_call.cpp). True when every one was
+    /// found: `out` is then the whole answer and nothing is sent. Otherwise what is sent
+    /// becomes the misses (`sent_`), without `top_n`.
+    bool look_up_scores(response& out);
+    /// With a score cache, after the misses were answered: caches their scores and ranks them
+    /// with the cached ones into the caller's answer.
+    void merge_cached_scores(response& out);
     /// The content of the HTTP request for documents `range` (client-truncated texts are
     /// copied into `truncated`; otherwise the caller's strings are viewed in place).
     wire_request make_wire(const batch_plan& plan, batch range,
@@ -91,8 +99,10 @@ private:
     batching::stated_limits learn_from_refusal(const diagnostics& diag);
     /// Counts a refused request sent again as `pieces` requests.
     void note_split(batch range, std::size_t pieces);
-    /// Whether the call's documents may be ranked in separate requests and merged by score.
-    bool splitting_allowed() const noexcept;
+    /// Whether the call's documents may be ranked in separate requests and merged by score
+    /// (split, or ranked with cached scores): the model scores pointwise, or the user opted in
+    /// (`client_options::split_listwise`).
+    bool scores_merge_across_requests() const noexcept;
     /// diagnostics::limits_note: what the call learned or used about the server's limits.
     std::string limits_note() const;
     /// One HTTP request with its retries: attempts, and between them what decide_next_step
@@ -123,6 +133,17 @@ private:
 
     std::shared_ptr<client_impl> client_;
     const request& request_;
+    /// What is sent: `request_`, or with a score cache and some hits, the misses
+    /// (`misses_request_`).
+    const request* sent_;
+    /// The `top_n` sent: the caller's, or none with a score cache (its ranking is cut here).
+    std::optional<std::size_t> sent_top_n_;
+    /// Whether the call reads and fills the score cache (a cache is set, and the model's scores
+    /// merge across requests).
+    bool uses_cache_ = false;
+    std::optional<request> misses_request_;
+    /// One call's cache lookups (used only when the client has a cache).
+    cache::call_lookup lookup_;
     diagnostics diag_;
     diagnostics* diag_out_;
     handler_type handler_;

@@ -5,11 +5,14 @@
 #include "report.hpp"
 #include "workload.hpp"
 
+#include <rerank/score_cache.hpp>
+
 #include <boost/json/parse.hpp>
 #include <boost/test/unit_test.hpp>
 
 #include <cstdlib>
 #include <random>
+#include <set>
 
 using namespace rerank::bench;
 
@@ -182,6 +185,45 @@ BOOST_AUTO_TEST_CASE(workload_has_the_exact_sizes_and_is_deterministic) {
     BOOST_TEST(pseudo_text(1, 9).size() == 1u);
 }
 
+BOOST_AUTO_TEST_CASE(cache_and_repeat_options_are_read_and_checked) {
+    auto p =
+        parse({"--base-url", "u", "--repeat-fraction", "0.5", "--seed", "9", "--cache-mb", "16"});
+    BOOST_TEST_REQUIRE(p.error.empty(), p.error);
+    BOOST_TEST(*p.options.repeat_fraction == 0.5);
+    BOOST_TEST(p.options.seed == 9u);
+    const auto opts = client_options_for(p.options);
+    BOOST_TEST_REQUIRE(opts.cache != nullptr);
+    BOOST_TEST(opts.cache->options().max_bytes == std::size_t(16) << 20);
+    BOOST_TEST(client_options_for(parse({"--base-url", "u"}).options).cache == nullptr);
+    BOOST_TEST(!parse({"--base-url", "u", "--repeat-fraction", "1.5"}).error.empty());
+    BOOST_TEST(!parse({"--base-url", "u", "--repeat-fraction", "-0.1"}).error.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_repeating_workload_repeats_earlier_documents_deterministically) {
+    const repeating_workload w(10, 100, 17, std::nullopt, 0.4, 3);
+    BOOST_TEST(w.repeats_per_call() == 4u);
+    rerank::request first, call;
+    w.fill(0, first);
+    BOOST_TEST_REQUIRE(first.documents.size() == 10u);
+    std::set<std::string> sent(first.documents.begin(), first.documents.end());
+    BOOST_TEST(sent.size() == 10u); // call 0: all new
+    for (std::uint64_t k = 1; k < 50; ++k) {
+        w.fill(k, call);
+        BOOST_TEST_REQUIRE(call.documents.size() == 10u);
+        for (std::size_t i = 0; i < 10; ++i) {
+            BOOST_TEST_REQUIRE(call.documents[i].size() == 100u);
+            // The first 4 were sent by earlier calls, the other 6 never.
+            BOOST_TEST_REQUIRE(sent.count(call.documents[i]) == (i < 4 ? 1u : 0u), k << " " << i);
+        }
+        sent.insert(call.documents.begin() + 4, call.documents.end());
+        BOOST_TEST(call.query == first.query);
+    }
+    rerank::request again;
+    w.fill(37, again);
+    w.fill(37, call);
+    BOOST_TEST(again.documents == call.documents); // depends on k alone
+}
+
 BOOST_AUTO_TEST_CASE(json_report_derives_rates_from_the_window) {
     load_result r;
     r.requests = 1000;
@@ -196,6 +238,9 @@ BOOST_AUTO_TEST_CASE(json_report_derives_rates_from_the_window) {
     for (int i = 0; i < 1000; ++i)
         r.admission_wait.record(i < 900 ? 0 : 40'000'000);
     r.throttled = 7;
+    r.http_requests = 1500;
+    r.documents_sent = 4000;
+    r.documents_cached = 5980;
     r.pool.connections_created = 64;
     r.pool.handshakes_full = 1;
     r.pool.handshakes_resumed = 63;
@@ -212,6 +257,9 @@ BOOST_AUTO_TEST_CASE(json_report_derives_rates_from_the_window) {
     BOOST_TEST(j.at("admission_wait_ms").at("p99").to_number<double>() == 40.0,
                boost::test_tools::tolerance(0.01));
     BOOST_TEST(j.at("handshakes").at("resumed").as_int64() == 63);
+    BOOST_TEST(j.at("http_requests").as_int64() == 1500);
+    BOOST_TEST(j.at("documents_sent").as_int64() == 4000);
+    BOOST_TEST(j.at("documents_cached").as_int64() == 5980);
 }
 
 BOOST_AUTO_TEST_CASE(table_report_shows_the_target_without_secrets) {

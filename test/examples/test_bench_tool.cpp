@@ -39,7 +39,7 @@ double number(const json::object& o, std::string_view key) {
 
 // Every field of the interface, with consistent values.
 void check_report(const json::object& r, std::uint64_t requests, std::size_t documents) {
-    BOOST_TEST(r.size() == 12u);
+    BOOST_TEST(r.size() == 15u);
     BOOST_TEST(r.at("requests").to_number<std::uint64_t>() == requests);
     BOOST_TEST(r.at("errors").as_object().empty(), json::serialize(r));
     const double duration = number(r, "duration_s");
@@ -65,6 +65,9 @@ void check_report(const json::object& r, std::uint64_t requests, std::size_t doc
     for (const char* p : {"p50", "p90", "p99", "p999", "max"})
         BOOST_TEST(number(admission, p) >= 0, p);
     BOOST_TEST(number(r, "cpu_us_per_request") > 0);
+    // No cache: every call one request with all its documents.
+    BOOST_TEST(r.at("http_requests").to_number<std::uint64_t>() == requests);
+    BOOST_TEST(r.at("documents_cached").to_number<std::uint64_t>() == 0u);
     const auto opened = r.at("connections_opened").to_number<std::uint64_t>();
     BOOST_TEST(opened >= 1u);
     const auto& handshakes = r.at("handshakes").as_object();
@@ -88,6 +91,20 @@ BOOST_AUTO_TEST_CASE(requests_200_json_reports_every_field) {
     BOOST_TEST(report.at("connections_opened").to_number<std::uint64_t>() <= 64u);
     // Warm-up included, the server saw at least the 200 measured calls.
     BOOST_TEST(server.stats().requests >= 200u);
+}
+
+BOOST_AUTO_TEST_CASE(repeats_with_a_cache_send_fewer_documents) {
+    const auto run =
+        bench({"--requests", "40", "--warmup", "0", "--concurrency", "1", "--documents", "10",
+               "--repeat-fraction", "0.5", "--cache-mb", "1", "--json"});
+    BOOST_TEST_REQUIRE(run.status == 0, run.err);
+    const auto report = json::parse(run.out).as_object();
+    const auto sent = report.at("documents_sent").to_number<std::uint64_t>();
+    const auto cached = report.at("documents_cached").to_number<std::uint64_t>();
+    BOOST_TEST(sent + cached == 400u);
+    // One call at a time: every repeat (5 a call from the second on) is cached already.
+    BOOST_TEST(cached == 39u * 5);
+    BOOST_TEST(report.at("http_requests").to_number<std::uint64_t>() == 40u);
 }
 
 BOOST_AUTO_TEST_CASE(open_loop_with_the_requested_shape) {
