@@ -27,7 +27,8 @@ struct diagnostics {
     std::string location;
     /// What the client itself found wrong (validation failure, inconsistency, I/O error text).
     std::string client_message;
-    /// How many attempts (HTTP exchanges begun) the call made; 0 when refused before sending.
+    /// How many attempts (HTTP exchanges begun) the call made, over all its requests when it
+    /// was split; 0 when refused before sending.
     unsigned attempts = 0;
     /// One line per failed attempt, oldest first ("attempt 1: server_error (HTTP 503, code
     /// ServiceUnavailable)"), so a call that failed after retries says what each one met.

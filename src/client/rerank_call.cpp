@@ -346,6 +346,7 @@ void rerank_call::begin_attempt(diagnostics& diag) {
     diag.clear();
     diag.attempt_history = std::move(history);
     diag.attempts = attempts;
+    ++call_attempts_;
     pool_counters::add(client_->counters.attempts);
     if (attempts > 1)
         pool_counters::add(client_->counters.retries);
@@ -428,6 +429,7 @@ void rerank_call::complete(error_code ec, response res) {
     diag_.admission_wait = admission_wait_;
     diag_.quota_note = std::move(quota_note_);
     diag_.limits_note = limits_note();
+    diag_.attempts = call_attempts_; // every request's, a split call's too
     client_->remove_call(this);
     if (auto* watcher = client_->watcher)
         watcher->on_call_end({observed_, request_.documents.size(), ec ? 0 : res.requests,

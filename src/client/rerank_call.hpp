@@ -141,6 +141,8 @@ private:
     /// Whether the call reads and fills the score cache (a cache is set, and the model's scores
     /// merge across requests).
     bool uses_cache_ = false;
+    /// HTTP exchanges begun for the call, over all its requests (diagnostics::attempts).
+    unsigned call_attempts_ = 0;
     std::optional<request> misses_request_;
     /// One call's cache lookups (used only when the client has a cache).
     cache::call_lookup lookup_;
