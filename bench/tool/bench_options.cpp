@@ -17,6 +17,8 @@ percentiles and the client's own CPU per request.
                           http://127.0.0.1:8000/v1 (vLLM), http://127.0.0.1:8080 (TEI)
   --dialect D             dashscope (default), dashscope-native, cohere, jina (or vllm,
                           llamacpp), voyage, tei, nim
+  --model NAME            the model to name (default: the dialect's, e.g. qwen3-rerank;
+                          nim has none)
   --ca-file PEM           extra trusted CA certificates
   --api-key-env NAME      environment variable holding the API key (default: the dialect's:
                           DASHSCOPE_API_KEY, COHERE_API_KEY/CO_API_KEY, JINA_API_KEY,
@@ -177,12 +179,15 @@ bool parse_one(cursor& c, bench_options& o, bool& help) {
         }
         return true;
     }
-    if (n == "--base-url" || n == "--ca-file" || n == "--api-key-env" || n == "--dialect") {
+    if (n == "--base-url" || n == "--ca-file" || n == "--api-key-env" || n == "--dialect" ||
+        n == "--model") {
         auto text = c.value();
         if (!text)
             return false;
         if (n == "--base-url")
             o.base_url = *text;
+        else if (n == "--model")
+            o.model = *text;
         else if (n == "--ca-file")
             o.ca_file = *text;
         else if (n == "--api-key-env" && !text->empty())

@@ -21,6 +21,9 @@ struct bench_options {
     /// `--dialect`: any of `rerank::dialect_names()`. Default `dashscope` (the
     /// OpenAI-compatible `/reranks`).
     rerank::dialect dialect = rerank::dialect::dashscope;
+    /// `--model`: the model named in every request. Default empty: the dialect's
+    /// (`rerank::default_model`; `nim` has none and needs one).
+    std::string model;
     /// `--ca-file`: extra trusted CA certificates (PEM). Default none.
     std::string ca_file;
     /// `--api-key-env`: the environment variable holding the API key. Default unset: the

@@ -37,6 +37,7 @@ rerank::client_options client_options_for(const bench_options& o) {
     rerank::client_options c;
     c.base_url = o.base_url;
     c.dialect = o.dialect;
+    c.model = o.model;
     c.tls.ca_file = o.ca_file;
     if (o.api_key_env) // else the client reads the dialect's variables
         c.api_key = rerank::api_key_from_environment(o.api_key_env->c_str());

@@ -89,6 +89,9 @@ BOOST_AUTO_TEST_CASE(options_are_read_and_checked) {
     BOOST_TEST(*p.options.rate == 250.5);
     BOOST_TEST(p.options.warmup_s == 0.0);
     BOOST_TEST((p.options.dialect == rerank::dialect::dashscope_native));
+    BOOST_TEST(p.options.model.empty()); // the dialect's
+    BOOST_TEST(client_options_for(parse({"--base-url", "u", "--model", "m-1"}).options).model ==
+               "m-1");
     BOOST_TEST(parse({"--base-url", "u", "--allow-insecure-http"}).options.allow_insecure_http);
     BOOST_TEST(client_options_for(parse({"--base-url", "u", "--allow-insecure-http"}).options)
                    .allow_insecure_http);
