@@ -48,19 +48,15 @@ error_code validate_rate_limits(const rate_limit_options& o, diagnostics& diag) 
         return refuse("tokens_per_minute must be a finite number >= 0 (0: no limit)");
     if (o.burst.count() <= 0)
         return refuse("burst must be positive (default 1 s)");
+    // The Redis numbers are checked with or without a URL (a bad local_share is a mistake even
+    // while nothing is shared yet).
     const redis_quota_options& r = o.redis;
-    if (!(r.local_share > 0 && r.local_share <= 1))
-        return refuse("redis.local_share must be in (0, 1]");
-    if (r.command_timeout.count() <= 0 || r.max_reconnect_backoff.count() <= 0)
-        return refuse("redis.command_timeout and redis.max_reconnect_backoff must be positive");
-    if (!r.url.empty()) {
-        redis_endpoint endpoint;
-        if (const error_code ec = parse_redis_quota_options(r, endpoint, diag)) {
-            diag.client_message = "client_options::rate_limit.redis: " + diag.client_message;
-            return ec;
-        }
-    }
-    return {};
+    redis_endpoint endpoint;
+    const error_code ec = r.url.empty() ? check_redis_quota_numbers(r, diag)
+                                        : parse_redis_quota_options(r, endpoint, diag);
+    if (ec)
+        diag.client_message = "client_options::rate_limit.redis: " + diag.client_message;
+    return ec;
 }
 
 // The options with the dialect's defaults filled in: after this, base_url and model are what the

@@ -60,16 +60,24 @@ redis_endpoint checked_endpoint(const redis_quota_options& options) {
 
 } // namespace
 
+error_code check_redis_quota_numbers(const redis_quota_options& options, diagnostics& diag) {
+    auto refuse = [&](const char* what) {
+        diag.client_message = what;
+        return error_code(errc::invalid_request);
+    };
+    // (Negated comparison: NaN fails it.)
+    if (!(options.local_share > 0 && options.local_share <= 1))
+        return refuse("redis_quota_options::local_share must be in (0, 1]");
+    if (options.command_timeout.count() <= 0 || options.max_reconnect_backoff.count() <= 0)
+        return refuse("redis_quota_options::command_timeout and max_reconnect_backoff must be "
+                      "positive");
+    return {};
+}
+
 error_code parse_redis_quota_options(const redis_quota_options& options, redis_endpoint& out,
                                      diagnostics& diag) {
-    if (options.command_timeout.count() <= 0) {
-        diag.client_message = "redis_quota_options::command_timeout must be positive";
-        return errc::invalid_request;
-    }
-    if (!(options.local_share > 0 && options.local_share <= 1)) {
-        diag.client_message = "redis_quota_options::local_share must be in (0, 1]";
-        return errc::invalid_request;
-    }
+    if (const error_code ec = check_redis_quota_numbers(options, diag))
+        return ec;
     return parse_redis_url(options.url, out, diag);
 }
 

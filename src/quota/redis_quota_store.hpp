@@ -16,9 +16,13 @@ namespace rerank::detail {
 
 struct redis_store_state;
 
-/// Checks `options` and parses its URL into `out`: `errc::invalid_request` (with
-/// `diag.client_message` saying why, never showing the password) for a bad URL, a
-/// `command_timeout` that is not positive or a `local_share` outside (0, 1].
+/// Checks the numbers of `options`: `errc::invalid_request` (with `diag.client_message` saying
+/// which) for a `local_share` outside (0, 1], or a `command_timeout` or `max_reconnect_backoff`
+/// that is not positive.
+error_code check_redis_quota_numbers(const redis_quota_options& options, diagnostics& diag);
+
+/// `check_redis_quota_numbers`, then parses the URL into `out`: `errc::invalid_request` (with
+/// `diag.client_message` saying why, never showing the password) for a bad URL too.
 error_code parse_redis_quota_options(const redis_quota_options& options, redis_endpoint& out,
                                      diagnostics& diag);
 
