@@ -121,6 +121,10 @@ net::awaitable<bool> rerank_call::split_refused(batch_state& state, planned_batc
     if (state.splits_left == 0 || !scores_merge_across_requests())
         co_return false;
     const batching::stated_limits stated = learn_from_refusal(diag);
+    if (state.replanning) { // a sibling is re-planning: it cuts this one too, when done
+        state.refused_meanwhile.push_back({range, refused.tokens});
+        co_return true;
+    }
     rerank::limits lowered = state.plan_limits;
     if (batching::lower_to(lowered, stated)) {
         // The refusal stated a limit lower than the plan's: plan the call again under it. Every
@@ -150,10 +154,6 @@ net::awaitable<bool> rerank_call::split_refused(batch_state& state, planned_batc
         for (const planned_batch& p : pending)
             cut_along_plan(state, p.range);
         start_workers(state);
-        co_return true;
-    }
-    if (state.replanning) { // a sibling is re-planning: it will cut this one too
-        state.refused_meanwhile.push_back({range, refused.tokens});
         co_return true;
     }
     // Not within one batch of a newer plan: cut along it. Within one (the server refused what
