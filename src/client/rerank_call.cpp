@@ -116,34 +116,16 @@ net::awaitable<void> rerank_call::run() {
         ec = check_dialect_request(client_->options.dialect, request_, diag_);
     // The cache ranks cached scores with fresh ones: only where scores merge across requests.
     uses_cache_ = !ec && client_->scores && scores_merge_across_requests();
-    if (uses_cache_ && look_up_scores(res)) {
-        // Answered without I/O: complete from a fresh turn of the strand, never inside
-        // async_rerank (a caller looping over cached calls would otherwise recurse).
+    const bool all_cached = uses_cache_ && look_up_scores(res);
+    bool sent = false;
+    if (!all_cached)
+        ec = co_await plan_and_send(ec, res, sent);
+    if (!sent) {
+        // Answered without I/O (refused, or every score cached): complete from a fresh turn of
+        // the strand, never inside async_rerank (a caller looping over such calls would
+        // otherwise recurse).
         co_await net::post(client_->strand, use_awaitable);
-        res.score_kind = wire_of(client_->options.dialect).scores;
-        complete(ec, std::move(res));
-        co_return;
     }
-    batch_plan plan;
-    if (!ec) {
-        std::tie(planned_limits_, planned_with_learned_) = client_->limits_for(model());
-        ec = co_await this->plan(planned_limits_, plan, diag_);
-    }
-    if (!ec)
-        ec = check_listwise_split(plan);
-    if (!ec && control_.stopped() != call_control::stop_reason::none)
-        ec = stop_error(control_, diag_);
-    // (No co_await inside ?: : g++ 12 evaluates both arms of such a conditional.)
-    if (!ec && plan.single_request()) {
-        const request_outcome single = co_await run_single(plan, res);
-        ec = single.ec;
-        if (single.last == attempt_class::too_large)
-            ec = co_await run_batched(plan, res, ec);
-    } else if (!ec) {
-        ec = co_await run_batched(plan, res);
-    }
-    if (!ec && uses_cache_)
-        merge_cached_scores(res);
     res.score_kind = wire_of(client_->options.dialect).scores;
     complete(ec, std::move(res));
 }
@@ -159,6 +141,33 @@ error_code rerank_call::check_listwise_split(const batch_plan& plan) {
         " requests by the plan) cannot be split and merged by score; send fewer documents, or "
         "set client_options::split_listwise to accept merged scores";
     return errc::invalid_request;
+}
+
+net::awaitable<error_code> rerank_call::plan_and_send(error_code ec, response& res, bool& sent) {
+    batch_plan plan;
+    if (!ec) {
+        std::tie(planned_limits_, planned_with_learned_) = client_->limits_for(model());
+        ec = co_await this->plan(planned_limits_, plan, diag_);
+    }
+    if (!ec)
+        ec = check_listwise_split(plan);
+    if (!ec && control_.stopped() != call_control::stop_reason::none)
+        ec = stop_error(control_, diag_);
+    if (ec)
+        co_return ec;
+    sent = true;
+    // (No co_await inside ?: : g++ 12 evaluates both arms of such a conditional.)
+    if (plan.single_request()) {
+        const request_outcome single = co_await run_single(plan, res);
+        ec = single.ec;
+        if (single.last == attempt_class::too_large)
+            ec = co_await run_batched(plan, res, ec);
+    } else {
+        ec = co_await run_batched(plan, res);
+    }
+    if (!ec && uses_cache_)
+        merge_cached_scores(res);
+    co_return ec;
 }
 
 std::string_view rerank_call::model() const noexcept {

@@ -51,6 +51,9 @@ private:
     };
 
     boost::asio::awaitable<void> run();
+    /// Plans the call (`ec` set: it already failed) and sends its requests; `sent` says whether
+    /// any request was begun.
+    boost::asio::awaitable<error_code> plan_and_send(error_code ec, response& res, bool& sent);
     /// Plans the HTTP requests of the call under `limits` (on the planner thread when the text
     /// is large).
     boost::asio::awaitable<error_code> plan(const rerank::limits& limits, batch_plan& out,

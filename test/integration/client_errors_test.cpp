@@ -203,6 +203,31 @@ BOOST_AUTO_TEST_CASE(bad_base_urls_are_invalid_requests) {
     });
 }
 
+// A refused call does no I/O: it must still complete from a fresh turn, never inside the
+// async_rerank that started it (a loop of such calls on the strand would recurse).
+BOOST_AUTO_TEST_CASE(a_refused_call_never_completes_inside_async_rerank) {
+    run([&]() -> net::awaitable<void> {
+        client c(ioc.get_executor(), client_options_for(server));
+        request bad = sample_request();
+        bad.query.clear();
+        bool initiating = true;
+        bool completed_inside = false;
+        net::steady_timer done(ioc, net::steady_timer::time_point::max());
+        c.async_rerank(bad, [&](error_code ec, response) {
+            BOOST_TEST(ec == errc::invalid_request);
+            completed_inside = initiating;
+            done.cancel();
+        });
+        initiating = false;
+        if (!completed_inside)
+            co_await done.async_wait(net::as_tuple(net::use_awaitable));
+        BOOST_TEST(!completed_inside);
+        for (int i = 0; i < 5000; ++i)
+            BOOST_TEST_REQUIRE((co_await call(c, bad)).ec == errc::invalid_request);
+        BOOST_TEST(server.stats().requests == 0u);
+    });
+}
+
 BOOST_AUTO_TEST_CASE(self_hosted_dialects_need_a_base_url_and_nim_a_model) {
     run([&]() -> net::awaitable<void> {
         for (dialect d : {dialect::tei, dialect::nim}) {
